@@ -1,0 +1,78 @@
+package io.github.djlseq2seq.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One encoder layer: self-attention over the whole source, then the feed-forward network, each
+ * inside a {@link SublayerConnection}.
+ *
+ * <p>Forward inputs: {@code x [B, S, D]} and the source key-padding bias {@code [B, 1, 1, S]}.
+ * Output {@code [B, S, D]}.
+ */
+public class EncoderLayer extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final MultiHeadAttention selfAttention;
+    private final SublayerConnection selfAttentionConnection;
+    private final FeedForward feedForward;
+    private final SublayerConnection feedForwardConnection;
+
+    /**
+     * Creates an encoder layer.
+     *
+     * @param config the model configuration (width, heads, feed-forward width, dropout, norm)
+     */
+    public EncoderLayer(TransformerConfig config) {
+        super(VERSION);
+        selfAttention = addChildBlock("selfAttention", Layers.attention(config));
+        selfAttentionConnection = addChildBlock("selfAttentionNorm", Layers.connection(config));
+        feedForward = addChildBlock("feedForward", Layers.feedForward(config));
+        feedForwardConnection = addChildBlock("feedForwardNorm", Layers.connection(config));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0); // [B, S, D]
+        NDArray bias = inputs.get(1); // [B, 1, 1, S]
+        x =
+                selfAttentionConnection.apply(
+                        ps,
+                        x,
+                        h -> selfAttention.forward(ps, new NDList(h, h, bias), training).head(),
+                        training);
+        x =
+                feedForwardConnection.apply(
+                        ps,
+                        x,
+                        h -> feedForward.forward(ps, new NDList(h), training).head(),
+                        training);
+        return new NDList(x);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape x = inputShapes[0];
+        selfAttention.initialize(manager, dataType, x, x);
+        selfAttentionConnection.initialize(manager, dataType, x);
+        feedForward.initialize(manager, dataType, x);
+        feedForwardConnection.initialize(manager, dataType, x);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}

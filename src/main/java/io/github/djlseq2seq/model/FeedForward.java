@@ -1,0 +1,126 @@
+package io.github.djlseq2seq.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The position-wise feed-forward network {@code FFN(x) = W2 dropout(ReLU(W1 x + b1)) + b2}.
+ *
+ * <p>Input and output {@code [B, T, D]}; hidden width F.
+ */
+public class FeedForward extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final float dropout;
+    private final Linear expand;
+    private final Linear contract;
+
+    FeedForward(Builder builder) {
+        super(VERSION);
+        dropout = builder.dropout;
+        expand = addChildBlock("expand", Linear.builder().setUnits(builder.hiddenDim).build());
+        contract = addChildBlock("contract", Linear.builder().setUnits(builder.modelDim).build());
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDArray h = expand.forward(parameterStore, inputs, training).head(); // [B, T, F]
+        h = Activation.relu(h);
+        if (dropout > 0) {
+            h = Dropout.dropout(h, dropout, training).head();
+        }
+        return contract.forward(parameterStore, new NDList(h), training); // [B, T, D]
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        expand.initialize(manager, dataType, inputShapes[0]);
+        contract.initialize(manager, dataType, expand.getOutputShapes(inputShapes));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    /** Builds a {@link FeedForward}. */
+    public static final class Builder {
+        private int modelDim;
+        private int hiddenDim;
+        private float dropout;
+
+        Builder() {}
+
+        /**
+         * Sets the model width D.
+         *
+         * @param modelDim the input and output width
+         * @return this builder
+         */
+        public Builder setModelDim(int modelDim) {
+            this.modelDim = modelDim;
+            return this;
+        }
+
+        /**
+         * Sets the hidden width F.
+         *
+         * @param hiddenDim the hidden width
+         * @return this builder
+         */
+        public Builder setHiddenDim(int hiddenDim) {
+            this.hiddenDim = hiddenDim;
+            return this;
+        }
+
+        /**
+         * Sets the dropout after the activation (default 0).
+         *
+         * @param dropout the rate
+         * @return this builder
+         */
+        public Builder optDropout(float dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         */
+        public FeedForward build() {
+            if (modelDim <= 0 || hiddenDim <= 0) {
+                throw new IllegalArgumentException("FeedForward needs positive widths");
+            }
+            return new FeedForward(this);
+        }
+    }
+}

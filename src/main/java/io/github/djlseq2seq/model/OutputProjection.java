@@ -1,0 +1,136 @@
+package io.github.djlseq2seq.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The output projection ("generator"): decoder states {@code [B, T, D]} to target-vocabulary logits
+ * {@code [B, T, V]}.
+ *
+ * <p>Untied, it owns a weight {@code [V, D]} and a bias {@code [V]}. Tied, it reuses the target
+ * embedding matrix (Press and Wolf, 2017) and has no parameters of its own: the embedding's
+ * parameter is read, not registered, so it is saved and updated exactly once.
+ */
+public class OutputProjection extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int vocabSize;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    OutputProjection(Builder builder) {
+        super(VERSION);
+        vocabSize = builder.vocabSize;
+        if (builder.tiedEmbedding != null) {
+            weight = builder.tiedEmbedding.getWeight();
+            bias = null;
+        } else {
+            weight =
+                    addParameter(
+                            Parameter.builder()
+                                    .setName("weight")
+                                    .setType(Parameter.Type.WEIGHT)
+                                    .build());
+            bias =
+                    addParameter(
+                            Parameter.builder()
+                                    .setName("bias")
+                                    .setType(Parameter.Type.BIAS)
+                                    .optShape(new Shape(vocabSize))
+                                    .build());
+        }
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns whether this projection shares the target embedding matrix.
+     *
+     * @return true when tied
+     */
+    public boolean isTied() {
+        return bias == null;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void prepare(Shape[] inputShapes) {
+        if (!isTied()) {
+            Shape x = inputShapes[0];
+            weight.setShape(new Shape(vocabSize, x.get(x.dimension() - 1)));
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.head(); // [B, T, D]
+        NDArray w = ps.getValue(weight, x.getDevice(), training); // [V, D]
+        NDArray b = isTied() ? null : ps.getValue(bias, x.getDevice(), training); // [V]
+        return Linear.linear(x, w, b); // [B, T, V]
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape x = inputShapes[0];
+        return new Shape[] {x.slice(0, x.dimension() - 1).add(vocabSize)};
+    }
+
+    /** Builds an {@link OutputProjection}. */
+    public static final class Builder {
+        private int vocabSize;
+        private TokenEmbedding tiedEmbedding;
+
+        Builder() {}
+
+        /**
+         * Sets the target vocabulary size V.
+         *
+         * @param vocabSize the number of logits per position
+         * @return this builder
+         */
+        public Builder setVocabSize(int vocabSize) {
+            this.vocabSize = vocabSize;
+            return this;
+        }
+
+        /**
+         * Ties the projection to an embedding's matrix (default: untied).
+         *
+         * @param embedding the target embedding whose weight {@code [V, D]} is reused
+         * @return this builder
+         */
+        public Builder optTiedEmbedding(TokenEmbedding embedding) {
+            this.tiedEmbedding = embedding;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         */
+        public OutputProjection build() {
+            if (vocabSize <= 0) {
+                throw new IllegalArgumentException("vocabSize must be positive, got " + vocabSize);
+            }
+            return new OutputProjection(this);
+        }
+    }
+}

@@ -1,0 +1,507 @@
+package io.github.djlseq2seq.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The immutable hyper-parameters of a {@link Seq2SeqTransformer}.
+ *
+ * <p>Built with {@link #builder()}; every value is validated by {@link Builder#build()} and again
+ * when read from JSON, so a configuration object is always usable.
+ */
+public final class TransformerConfig {
+
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    private int sourceVocabSize;
+    private int targetVocabSize;
+    private int modelDim;
+    private int numHeads;
+    private int encoderLayers;
+    private int decoderLayers;
+    private int feedForwardDim;
+    private float dropout;
+    private int maxLength;
+    private int padId;
+    private NormPlacement normPlacement;
+    private boolean tieOutputEmbedding;
+    private boolean shareEmbeddings;
+
+    private TransformerConfig() {}
+
+    private TransformerConfig(Builder b) {
+        sourceVocabSize = b.sourceVocabSize;
+        targetVocabSize = b.targetVocabSize;
+        modelDim = b.modelDim;
+        numHeads = b.numHeads;
+        encoderLayers = b.encoderLayers;
+        decoderLayers = b.decoderLayers;
+        feedForwardDim = b.feedForwardDim;
+        dropout = b.dropout;
+        maxLength = b.maxLength;
+        padId = b.padId;
+        normPlacement = b.normPlacement;
+        tieOutputEmbedding = b.tieOutputEmbedding;
+        shareEmbeddings = b.shareEmbeddings;
+        validate();
+    }
+
+    /**
+     * Creates a builder with the defaults of a small model.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding this configuration's values, to derive a changed copy.
+     *
+     * @return a new builder initialised from this configuration
+     */
+    public Builder toBuilder() {
+        return new Builder()
+                .setSourceVocabSize(sourceVocabSize)
+                .setTargetVocabSize(targetVocabSize)
+                .optModelDim(modelDim)
+                .optNumHeads(numHeads)
+                .optEncoderLayers(encoderLayers)
+                .optDecoderLayers(decoderLayers)
+                .optFeedForwardDim(feedForwardDim)
+                .optDropout(dropout)
+                .optMaxLength(maxLength)
+                .optPadId(padId)
+                .optNormPlacement(normPlacement)
+                .optTieOutputEmbedding(tieOutputEmbedding)
+                .optShareEmbeddings(shareEmbeddings);
+    }
+
+    private void validate() {
+        positive("sourceVocabSize", sourceVocabSize);
+        positive("targetVocabSize", targetVocabSize);
+        positive("modelDim", modelDim);
+        positive("numHeads", numHeads);
+        positive("encoderLayers", encoderLayers);
+        positive("decoderLayers", decoderLayers);
+        positive("feedForwardDim", feedForwardDim);
+        positive("maxLength", maxLength);
+        if (modelDim % numHeads != 0) {
+            throw new IllegalArgumentException(
+                    "modelDim (" + modelDim + ") must be divisible by numHeads (" + numHeads + ")");
+        }
+        if (modelDim % 2 != 0) {
+            throw new IllegalArgumentException(
+                    "modelDim (" + modelDim + ") must be even for sinusoidal positions");
+        }
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout (" + dropout + ") must be in [0, 1)");
+        }
+        if (padId < 0 || padId >= Math.min(sourceVocabSize, targetVocabSize)) {
+            throw new IllegalArgumentException(
+                    "padId (" + padId + ") must be a valid id of both vocabularies");
+        }
+        if (normPlacement == null) {
+            throw new IllegalArgumentException("normPlacement must be POST or PRE");
+        }
+        if (shareEmbeddings && sourceVocabSize != targetVocabSize) {
+            throw new IllegalArgumentException(
+                    "shareEmbeddings needs equal vocabularies, got sourceVocabSize "
+                            + sourceVocabSize
+                            + " and targetVocabSize "
+                            + targetVocabSize);
+        }
+    }
+
+    private static void positive(String field, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(field + " must be positive, got " + value);
+        }
+    }
+
+    /**
+     * Counts the model's parameters from the configuration alone, matrix by matrix.
+     *
+     * <pre>
+     *   attention  = 4 (D² + D)                  query, key, value, output projections
+     *   feedForward = D·F + F + F·D + D
+     *   norm       = 2 D                         gain and bias
+     *   encoder    = Ne (attention + feedForward + 2 norm)
+     *   decoder    = Nd (2 attention + feedForward + 3 norm)
+     *   final norms = 2 norm when PRE, else 0
+     *   embeddings = (Vs + Vt) D, or Vs D when shared
+     *   projection = Vt D + Vt, or 0 when tied
+     * </pre>
+     *
+     * @return the number of trainable scalars
+     */
+    public long parameterCount() {
+        long d = modelDim;
+        long f = feedForwardDim;
+        long attention = 4 * (d * d + d);
+        long feedForward = d * f + f + f * d + d;
+        long norm = 2 * d;
+        long encoder = encoderLayers * (attention + feedForward + 2 * norm);
+        long decoder = decoderLayers * (2 * attention + feedForward + 3 * norm);
+        long finalNorms = normPlacement == NormPlacement.PRE ? 2 * norm : 0;
+        long embeddings =
+                shareEmbeddings ? sourceVocabSize * d : (sourceVocabSize + targetVocabSize) * d;
+        long projection = tieOutputEmbedding ? 0 : targetVocabSize * d + targetVocabSize;
+        return embeddings + encoder + decoder + finalNorms + projection;
+    }
+
+    /**
+     * Serialises this configuration to JSON.
+     *
+     * @return the JSON text
+     */
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    /**
+     * Parses and validates a configuration from JSON.
+     *
+     * @param json the JSON text
+     * @return the configuration
+     * @throws IllegalArgumentException if the JSON is malformed, lacks a field or holds a bad value
+     */
+    public static TransformerConfig fromJson(String json) {
+        TransformerConfig config;
+        try {
+            config = GSON.fromJson(json, TransformerConfig.class);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(
+                    "Malformed model configuration: " + e.getMessage(), e);
+        }
+        if (config == null) {
+            throw new IllegalArgumentException("Empty model configuration");
+        }
+        config.validate();
+        return config;
+    }
+
+    /**
+     * Writes this configuration as JSON to a file.
+     *
+     * @param file the file to write
+     * @throws IOException if the file cannot be written
+     */
+    public void save(Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(toJson());
+        }
+    }
+
+    /**
+     * Reads a configuration from a JSON file.
+     *
+     * @param file the file to read
+     * @return the configuration
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if its content is not a valid configuration; the message
+     *     names the file
+     */
+    public static TransformerConfig load(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            StringBuilder sb = new StringBuilder();
+            char[] buf = new char[8192];
+            for (int n; (n = r.read(buf)) > 0; ) {
+                sb.append(buf, 0, n);
+            }
+            return fromJson(sb.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the source vocabulary size
+     */
+    public int getSourceVocabSize() {
+        return sourceVocabSize;
+    }
+
+    /**
+     * @return the target vocabulary size
+     */
+    public int getTargetVocabSize() {
+        return targetVocabSize;
+    }
+
+    /**
+     * @return the model width d
+     */
+    public int getModelDim() {
+        return modelDim;
+    }
+
+    /**
+     * @return the number of attention heads
+     */
+    public int getNumHeads() {
+        return numHeads;
+    }
+
+    /**
+     * @return the number of encoder layers
+     */
+    public int getEncoderLayers() {
+        return encoderLayers;
+    }
+
+    /**
+     * @return the number of decoder layers
+     */
+    public int getDecoderLayers() {
+        return decoderLayers;
+    }
+
+    /**
+     * @return the hidden width of the position-wise feed-forward network
+     */
+    public int getFeedForwardDim() {
+        return feedForwardDim;
+    }
+
+    /**
+     * @return the dropout rate used in training
+     */
+    public float getDropout() {
+        return dropout;
+    }
+
+    /**
+     * @return the longest sequence (in tokens, START and END included) the model accepts
+     */
+    public int getMaxLength() {
+        return maxLength;
+    }
+
+    /**
+     * @return the padding id, never attended to and never a loss target
+     */
+    public int getPadId() {
+        return padId;
+    }
+
+    /**
+     * @return where LayerNorm sits relative to each residual connection
+     */
+    public NormPlacement getNormPlacement() {
+        return normPlacement;
+    }
+
+    /**
+     * @return whether the output projection reuses the target embedding matrix
+     */
+    public boolean isTieOutputEmbedding() {
+        return tieOutputEmbedding;
+    }
+
+    /**
+     * @return whether source and target share one embedding matrix
+     */
+    public boolean isShareEmbeddings() {
+        return shareEmbeddings;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TransformerConfig && toJson().equals(((TransformerConfig) o).toJson());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int hashCode() {
+        return toJson().hashCode();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return toJson();
+    }
+
+    /** Builds a {@link TransformerConfig}: vocabulary sizes are required, the rest optional. */
+    public static final class Builder {
+        private int sourceVocabSize;
+        private int targetVocabSize;
+        private int modelDim = 256;
+        private int numHeads = 4;
+        private int encoderLayers = 3;
+        private int decoderLayers = 3;
+        private int feedForwardDim = 1024;
+        private float dropout = 0.1f;
+        private int maxLength = 256;
+        private int padId;
+        private NormPlacement normPlacement = NormPlacement.POST;
+        private boolean tieOutputEmbedding;
+        private boolean shareEmbeddings;
+
+        Builder() {}
+
+        /**
+         * Sets the source vocabulary size.
+         *
+         * @param size the number of source token ids
+         * @return this builder
+         */
+        public Builder setSourceVocabSize(int size) {
+            sourceVocabSize = size;
+            return this;
+        }
+
+        /**
+         * Sets the target vocabulary size.
+         *
+         * @param size the number of target token ids
+         * @return this builder
+         */
+        public Builder setTargetVocabSize(int size) {
+            targetVocabSize = size;
+            return this;
+        }
+
+        /**
+         * Sets the model width d (default 256).
+         *
+         * @param dim the width of every token representation
+         * @return this builder
+         */
+        public Builder optModelDim(int dim) {
+            modelDim = dim;
+            return this;
+        }
+
+        /**
+         * Sets the number of attention heads (default 4); must divide the model width.
+         *
+         * @param heads the number of heads
+         * @return this builder
+         */
+        public Builder optNumHeads(int heads) {
+            numHeads = heads;
+            return this;
+        }
+
+        /**
+         * Sets the number of encoder layers (default 3).
+         *
+         * @param layers the number of layers
+         * @return this builder
+         */
+        public Builder optEncoderLayers(int layers) {
+            encoderLayers = layers;
+            return this;
+        }
+
+        /**
+         * Sets the number of decoder layers (default 3).
+         *
+         * @param layers the number of layers
+         * @return this builder
+         */
+        public Builder optDecoderLayers(int layers) {
+            decoderLayers = layers;
+            return this;
+        }
+
+        /**
+         * Sets the feed-forward hidden width (default 1024).
+         *
+         * @param dim the hidden width
+         * @return this builder
+         */
+        public Builder optFeedForwardDim(int dim) {
+            feedForwardDim = dim;
+            return this;
+        }
+
+        /**
+         * Sets the dropout rate (default 0.1), in [0, 1).
+         *
+         * @param rate the rate
+         * @return this builder
+         */
+        public Builder optDropout(float rate) {
+            dropout = rate;
+            return this;
+        }
+
+        /**
+         * Sets the longest accepted sequence length (default 256).
+         *
+         * @param length the length in tokens
+         * @return this builder
+         */
+        public Builder optMaxLength(int length) {
+            maxLength = length;
+            return this;
+        }
+
+        /**
+         * Sets the padding id (default 0).
+         *
+         * @param id the padding id
+         * @return this builder
+         */
+        public Builder optPadId(int id) {
+            padId = id;
+            return this;
+        }
+
+        /**
+         * Sets the LayerNorm placement (default {@link NormPlacement#POST}).
+         *
+         * @param placement the placement
+         * @return this builder
+         */
+        public Builder optNormPlacement(NormPlacement placement) {
+            normPlacement = placement;
+            return this;
+        }
+
+        /**
+         * Ties the output projection to the target embedding (default false).
+         *
+         * @param tie whether to tie
+         * @return this builder
+         */
+        public Builder optTieOutputEmbedding(boolean tie) {
+            tieOutputEmbedding = tie;
+            return this;
+        }
+
+        /**
+         * Uses one embedding matrix for source and target (default false); needs equal
+         * vocabularies.
+         *
+         * @param share whether to share
+         * @return this builder
+         */
+        public Builder optShareEmbeddings(boolean share) {
+            shareEmbeddings = share;
+            return this;
+        }
+
+        /**
+         * Validates the values and builds the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException naming the first bad field
+         */
+        public TransformerConfig build() {
+            return new TransformerConfig(this);
+        }
+    }
+}
