@@ -1,0 +1,61 @@
+package io.github.djlseq2seq.examples;
+
+import io.github.djlseq2seq.model.NormPlacement;
+import io.github.djlseq2seq.model.TransformerConfig;
+
+import picocli.CommandLine.Option;
+
+/** Model-size options shared by the training commands. */
+public class ModelOptions {
+
+    @Option(names = "--d-model", description = "model width d (default: ${DEFAULT-VALUE})")
+    int modelDim = 256;
+
+    @Option(names = "--heads", description = "attention heads (default: ${DEFAULT-VALUE})")
+    int heads = 4;
+
+    @Option(names = "--layers", description = "encoder and decoder layers each (default: ${DEFAULT-VALUE})")
+    int layers = 3;
+
+    @Option(names = "--ff", description = "feed-forward width (default: ${DEFAULT-VALUE})")
+    int feedForward = 1024;
+
+    @Option(names = "--dropout", description = "dropout rate (default: ${DEFAULT-VALUE})")
+    float dropout = 0.1f;
+
+    @Option(
+            names = "--norm",
+            description = "LayerNorm placement, POST or PRE (default: ${DEFAULT-VALUE})")
+    NormPlacement norm = NormPlacement.POST;
+
+    @Option(
+            names = "--max-length",
+            description = "longest sequence in tokens, START and END included (default: ${DEFAULT-VALUE})")
+    int maxLength = 256;
+
+    /**
+     * Builds the model configuration for the given vocabularies.
+     *
+     * @param sourceVocab the source vocabulary size
+     * @param targetVocab the target vocabulary size
+     * @param shared whether source and target share one vocabulary (then embeddings are shared and
+     *     the output projection tied)
+     * @return the configuration
+     */
+    TransformerConfig config(int sourceVocab, int targetVocab, boolean shared) {
+        return TransformerConfig.builder()
+                .setSourceVocabSize(sourceVocab)
+                .setTargetVocabSize(targetVocab)
+                .optModelDim(modelDim)
+                .optNumHeads(heads)
+                .optEncoderLayers(layers)
+                .optDecoderLayers(layers)
+                .optFeedForwardDim(feedForward)
+                .optDropout(dropout)
+                .optNormPlacement(norm)
+                .optMaxLength(maxLength)
+                .optShareEmbeddings(shared)
+                .optTieOutputEmbedding(shared)
+                .build();
+    }
+}

@@ -1,0 +1,219 @@
+package io.github.djlseq2seq.examples;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Dataset;
+
+import io.github.djlseq2seq.data.BpeTokenizer;
+import io.github.djlseq2seq.data.BpeTrainingConfig;
+import io.github.djlseq2seq.data.BucketingSampler;
+import io.github.djlseq2seq.data.BundledCorpus;
+import io.github.djlseq2seq.data.ParallelTextDataset;
+import io.github.djlseq2seq.data.ParallelTsvReader;
+import io.github.djlseq2seq.data.Seq2SeqTokenizer;
+import io.github.djlseq2seq.data.TextPair;
+import io.github.djlseq2seq.model.Seq2SeqTransformer;
+import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.train.TrainingLoop;
+import io.github.djlseq2seq.train.TrainingSettings;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * Trains a translation model on a parallel TSV (by default the bundled Bible English→Spanish
+ * corpus), then prints sample translations of dev sentences.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a Transformer on parallel text (default: the bundled Bible en→es corpus).",
+            "Writes OUT/tokenizer.json, OUT/checkpoints/, OUT/metrics.jsonl, OUT/loss-curve.png"
+                    + " and the final model OUT/model/."
+        })
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--train", description = "training TSV(.gz) (default: bundled Bible train)")
+    Path train;
+
+    @Option(names = "--dev", description = "validation TSV(.gz) (default: bundled Bible dev)")
+    Path dev;
+
+    @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs", "bible-en-es");
+
+    @Option(names = "--resume", description = "continue from the latest checkpoint in --out")
+    boolean resume;
+
+    @Option(names = "--max-minutes", description = "training time budget (default: ${DEFAULT-VALUE})")
+    double maxMinutes = 10;
+
+    @Option(names = "--max-steps", description = "optimizer step budget, 0 = none (default: ${DEFAULT-VALUE})")
+    int maxSteps;
+
+    @Option(names = "--epochs", description = "most epochs (default: ${DEFAULT-VALUE})")
+    int epochs = 1000;
+
+    @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Option(names = "--vocab-size", description = "shared BPE vocabulary size (default: ${DEFAULT-VALUE})")
+    int vocabSize = 8000;
+
+    @Option(names = "--batch-tokens", description = "padded tokens per batch (default: ${DEFAULT-VALUE})")
+    int batchTokens = 3000;
+
+    @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    float learningRate = 1e-3f;
+
+    @Option(names = "--warmup", description = "warmup steps (default: ${DEFAULT-VALUE})")
+    int warmup = 400;
+
+    @Option(names = "--label-smoothing", description = "label smoothing (default: ${DEFAULT-VALUE})")
+    float labelSmoothing = 0.1f;
+
+    @Option(names = "--clip-norm", description = "global gradient-norm limit, 0 = off (default: ${DEFAULT-VALUE})")
+    float clipNorm = 1f;
+
+    @Option(names = "--log-every", description = "steps between log lines (default: ${DEFAULT-VALUE})")
+    int logEvery = 50;
+
+    @Option(names = "--samples", description = "dev sentences translated at the end (default: ${DEFAULT-VALUE})")
+    int samples = 5;
+
+    @Mixin ModelOptions modelOptions = new ModelOptions();
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() throws Exception {
+        Path trainFile = train != null ? train : BundledCorpus.train();
+        Path devFile = dev != null ? dev : BundledCorpus.dev();
+        checkOutputDirectory();
+        Files.createDirectories(out);
+        TrainingSettings settings =
+                TrainingSettings.builder()
+                        .optMaxMinutes(maxMinutes)
+                        .optMaxSteps(maxSteps)
+                        .optMaxEpochs(epochs)
+                        .optSeed(seed)
+                        .optPeakLearningRate(learningRate)
+                        .optWarmupSteps(warmup)
+                        .optLabelSmoothing(labelSmoothing)
+                        .optClipNorm(clipNorm)
+                        .optLogEvery(logEvery)
+                        .build();
+
+        Seq2SeqTokenizer tokenizer = tokenizer(trainFile);
+        int maxLength = modelOptions.maxLength;
+        BucketingSampler sampler =
+                BucketingSampler.builder()
+                        .setBatchSize(Math.max(1, batchTokens / 4))
+                        .setMaxTokens(batchTokens)
+                        .optSeed(seed)
+                        .build();
+        try (ParallelTextDataset trainData = dataset(tokenizer, trainFile, Dataset.Usage.TRAIN, sampler);
+                ParallelTextDataset devData =
+                        dataset(
+                                tokenizer,
+                                devFile,
+                                Dataset.Usage.VALIDATION,
+                                BucketingSampler.builder()
+                                        .setBatchSize(64)
+                                        .setMaxTokens(batchTokens)
+                                        .optShuffle(false)
+                                        .build());
+                Model model = Model.newInstance("seq2seq")) {
+            System.out.printf(
+                    "train: %,d pairs (%d over %d tokens skipped); dev: %,d pairs%n",
+                    trainData.size(), trainData.getOverLengthCount(), maxLength, devData.size());
+            TransformerConfig config =
+                    modelOptions.config(tokenizer.size(), tokenizer.size(), true);
+            model.setBlock(Seq2SeqTransformer.builder().setConfig(config).build());
+            config.save(out.resolve("config.json"));
+            System.out.printf(
+                    "model: %,d parameters, d=%d, %d heads, %d+%d layers, ff=%d%n",
+                    config.parameterCount(),
+                    config.getModelDim(),
+                    config.getNumHeads(),
+                    config.getEncoderLayers(),
+                    config.getDecoderLayers(),
+                    config.getFeedForwardDim());
+            TrainingLoop.builder()
+                    .setModel(model)
+                    .setTrainData(trainData)
+                    .optDevData(devData)
+                    .setOutputDir(out)
+                    .setInputShapes(new Shape(1, 8), new Shape(1, 8))
+                    .optSettings(settings)
+                    .optBeforeEpoch(sampler::setEpoch)
+                    .build()
+                    .run(resume);
+            System.out.println("metrics:    " + out.resolve("metrics.jsonl"));
+            System.out.println("loss curve: " + out.resolve("loss-curve.png"));
+            System.out.println("checkpoints: " + out.resolve("checkpoints"));
+        }
+        return 0;
+    }
+
+    private void checkOutputDirectory() throws java.io.IOException {
+        if (resume || !Files.exists(out)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(out)) {
+            if (entries.findAny().isPresent()) {
+                throw new IllegalArgumentException(
+                        "output directory "
+                                + out
+                                + " exists and is not empty: pass --resume to continue it, or"
+                                + " choose another --out");
+            }
+        }
+    }
+
+    private Seq2SeqTokenizer tokenizer(Path trainFile) throws java.io.IOException {
+        Path file = out.resolve("tokenizer.json");
+        if (resume && Files.exists(file)) {
+            return BpeTokenizer.load(file);
+        }
+        List<TextPair> pairs = ParallelTsvReader.read(trainFile);
+        List<String> texts = new ArrayList<>(2 * pairs.size());
+        for (TextPair p : pairs) {
+            texts.add(p.source());
+            texts.add(p.target());
+        }
+        long start = System.nanoTime();
+        BpeTokenizer tokenizer =
+                BpeTokenizer.train(
+                        texts, BpeTrainingConfig.builder().optVocabSize(vocabSize).build());
+        System.out.printf(
+                "tokenizer: %,d-token BPE trained in %.1f s%n",
+                tokenizer.size(), (System.nanoTime() - start) / 1e9);
+        tokenizer.save(file);
+        return tokenizer;
+    }
+
+    private ParallelTextDataset dataset(
+            Seq2SeqTokenizer tokenizer, Path file, Dataset.Usage usage, BucketingSampler sampler)
+            throws java.io.IOException {
+        ParallelTextDataset.Builder builder =
+                ParallelTextDataset.builder()
+                        .setTokenizer(tokenizer)
+                        .optUsage(usage)
+                        .optMaxSourceLength(modelOptions.maxLength)
+                        .optMaxTargetLength(modelOptions.maxLength - 1)
+                        .setSampling(sampler);
+        builder = usage == Dataset.Usage.TRAIN ? builder.optTrainFile(file) : builder.optValidationFile(file);
+        ParallelTextDataset dataset = builder.build();
+        dataset.prepare();
+        return dataset;
+    }
+}
