@@ -4,7 +4,6 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -29,6 +28,11 @@ public final class BucketingSampler implements Sampler {
 
     /** The default number of pairs sorted together. */
     public static final int DEFAULT_POOL_SIZE = 8192;
+
+    /** The largest pool size: positions within a pool take 23 bits of the sort key. */
+    public static final int MAX_POOL_SIZE = 1 << 23;
+
+    private static final long POSITION_MASK = MAX_POOL_SIZE - 1;
 
     private final int batchSize;
     private final int maxTokens;
@@ -113,19 +117,28 @@ public final class BucketingSampler implements Sampler {
         int size = Math.toIntExact(data.size());
         // one unrelated stream per (seed, epoch)
         SplittableRandom random = new SplittableRandom(mix64(seed + mix64(epochIndex)));
-        Integer[] order = new Integer[size];
+        int[] order = new int[size];
         Arrays.setAll(order, i -> i);
         if (shuffle) {
             shuffle(order, random);
         }
-        Comparator<Integer> byLength =
-                Comparator.<Integer>comparingInt(data::targetLength)
-                        .thenComparingInt(data::sourceLength);
         List<List<Long>> batches = new ArrayList<>();
+        long[] keys = new long[Math.min(size, poolSize)];
         for (int from = 0; from < size; from += poolSize) {
             int to = Math.min(size, from + poolSize);
-            Arrays.sort(order, from, to, byLength); // stable
-            cut(data, order, from, to, batches);
+            // sort by (target length, source length, position): stable, so ties stay shuffled
+            for (int k = from; k < to; k++) {
+                keys[k - from] =
+                        ((long) clamp(data.targetLength(order[k])) << 43)
+                                | ((long) clamp(data.sourceLength(order[k])) << 23)
+                                | (k - from);
+            }
+            Arrays.sort(keys, 0, to - from);
+            int[] sorted = new int[to - from];
+            for (int k = 0; k < sorted.length; k++) {
+                sorted[k] = order[from + (int) (keys[k] & POSITION_MASK)];
+            }
+            cut(data, sorted, batches);
         }
         if (shuffle) {
             shuffle(batches, random);
@@ -133,13 +146,16 @@ public final class BucketingSampler implements Sampler {
         return batches;
     }
 
+    /** Lengths from 2^20 tokens on sort together: the sort key has 20 bits for each. */
+    private static int clamp(int length) {
+        return Math.min(length, (1 << 20) - 1);
+    }
+
     /** Cuts a sorted run of indices into batches within the size and token limits. */
-    private void cut(
-            ParallelTextDataset data, Integer[] order, int from, int to, List<List<Long>> out) {
+    private void cut(ParallelTextDataset data, int[] sorted, List<List<Long>> out) {
         List<Long> batch = new ArrayList<>();
         int longest = 0;
-        for (int k = from; k < to; k++) {
-            int index = order[k];
+        for (int index : sorted) {
             int length = Math.max(data.sourceLength(index), data.targetLength(index));
             int widest = Math.max(longest, length);
             boolean full =
@@ -165,10 +181,10 @@ public final class BucketingSampler implements Sampler {
         return z ^ (z >>> 31);
     }
 
-    private static <T> void shuffle(T[] array, SplittableRandom random) {
+    private static void shuffle(int[] array, SplittableRandom random) {
         for (int i = array.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            T tmp = array[i];
+            int tmp = array[i];
             array[i] = array[j];
             array[j] = tmp;
         }
@@ -226,6 +242,10 @@ public final class BucketingSampler implements Sampler {
          */
         public Builder optPoolSize(int pairs) {
             poolSize = positive("poolSize", pairs);
+            if (pairs > MAX_POOL_SIZE) {
+                throw new IllegalArgumentException(
+                        "poolSize must be at most " + MAX_POOL_SIZE + ": " + pairs);
+            }
             return this;
         }
 

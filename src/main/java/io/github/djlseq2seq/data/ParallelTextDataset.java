@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Record;
+import ai.djl.training.dataset.Sampler;
+import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -239,6 +242,32 @@ public class ParallelTextDataset extends TextDataset implements AutoCloseable {
         return new Record(new NDList(source, decoderInput), new NDList(target));
     }
 
+    /**
+     * Returns the batches of this dataset. With the default {@link PaddingBatchifier}s and no
+     * pipeline, each batch's arrays are built straight from the ids (the same batches, faster);
+     * otherwise DJL's generic loader runs, record by record.
+     *
+     * @param manager the manager under which each batch gets its own
+     * @param sampler the sampler
+     * @param executor prefetching threads, or null
+     * @return the batches
+     * @throws IOException if the file cannot be read
+     * @throws TranslateException if a batch cannot be made
+     */
+    @Override
+    public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executor)
+            throws IOException, TranslateException {
+        prepare();
+        if (dataBatchifier instanceof PaddingBatchifier
+                && labelBatchifier instanceof PaddingBatchifier
+                && pipeline == null
+                && targetPipeline == null) {
+            return new PaddedBatchIterable(
+                    this, manager, sampler, dataBatchifier, executor, prefetchNumber, device);
+        }
+        return super.getData(manager, sampler, executor);
+    }
+
     /** {@inheritDoc} */
     @Override
     protected long availableSize() {
@@ -265,6 +294,16 @@ public class ParallelTextDataset extends TextDataset implements AutoCloseable {
      */
     public int targetLength(long index) {
         return targets[checkIndex(index)].length - 1;
+    }
+
+    /** Returns {@code X'} itself, for {@link PaddedBatchIterable}; not to be changed. */
+    int[] sourceRow(long index) {
+        return sources[checkIndex(index)];
+    }
+
+    /** Returns {@code Y'} itself, for {@link PaddedBatchIterable}; not to be changed. */
+    int[] targetRow(long index) {
+        return targets[checkIndex(index)];
     }
 
     /**

@@ -18,13 +18,19 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset.Usage;
 import ai.djl.training.dataset.Record;
+import ai.djl.translate.Pipeline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
@@ -155,6 +161,63 @@ public class ParallelTextDatasetTest {
         }
     }
 
+    @Test
+    public void directBatchesEqualRecordByRecordBatches() throws Exception {
+        WordTestTokenizer tokenizer = new WordTestTokenizer();
+        BucketingSampler.Builder sampler = BucketingSampler.builder().setBatchSize(4).optSeed(3);
+        try (ParallelTextDataset direct = builder(tokenizer).setSampling(sampler.build()).build();
+                ParallelTextDataset generic = // a pipeline sends batches through DJL's loader
+                        builder(tokenizer)
+                                .setSampling(sampler.build())
+                                .optPipeline(new Pipeline())
+                                .build();
+                NDManager manager = NDManager.newBaseManager()) {
+            Iterable<Batch> fast = direct.getData(manager);
+            Iterable<Batch> slow = generic.getData(manager);
+            assertTrue(fast instanceof PaddedBatchIterable);
+            assertFalse(slow instanceof PaddedBatchIterable);
+            Iterator<Batch> slowBatches = slow.iterator();
+            int batches = 0;
+            for (Batch a : fast) {
+                Batch b = slowBatches.next();
+                assertEquals(a.getIndices(), b.getIndices());
+                assertEquals(a.getSize(), b.getSize());
+                NDList left = new NDList(a.getData()).addAll(a.getLabels());
+                NDList right = new NDList(b.getData()).addAll(b.getLabels());
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(left.get(k).getShape(), right.get(k).getShape());
+                    assertEquals(left.get(k).getDataType(), right.get(k).getDataType());
+                    assertEquals(left.get(k).toIntArray(), right.get(k).toIntArray());
+                }
+                a.close();
+                b.close();
+                batches++;
+            }
+            assertFalse(slowBatches.hasNext());
+            assertEquals(batches, 3); // 9 pairs, 4 a batch, one pool
+        }
+    }
+
+    @Test
+    public void prefetchingThreadsServeEveryPairOnce() throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try (ParallelTextDataset dataset = builder(new WordTestTokenizer()).optLimit(8).build();
+                NDManager manager = NDManager.newBaseManager()) {
+            List<Long> served = new ArrayList<>();
+            for (Batch batch : dataset.getData(manager, executor)) {
+                for (Object index : batch.getIndices()) {
+                    served.add((Long) index);
+                }
+                assertEquals(batch.getLabels().head().getShape().get(0), batch.getSize());
+                batch.close();
+            }
+            served.sort(null);
+            assertEquals(served, List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L));
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
     /** Tokens first, then only PAD: no PAD inside, none missing at the end. */
     private static void checkPaddedAtEnd(int[] row, int length) {
         for (int k = 0; k < row.length; k++) {
@@ -274,7 +337,7 @@ public class ParallelTextDatasetTest {
             assertEquals(dataset.getTargetIds(0), new int[] {START_ID, 4, END_ID});
             Vocabulary vocabulary = dataset.getVocabulary(false);
             assertEquals(vocabulary.getToken(4), "A");
-            assertEquals(dataset.getProcessedText(1, true), java.util.List.of("a", "b", "c"));
+            assertEquals(dataset.getProcessedText(1, true), List.of("a", "b", "c"));
             assertEquals(dataset.getRawText(1, false), "A B");
         }
     }
