@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Record {@code i} holds data {@code (X' = [START, x…, END], Y_in = [START, y…])} and label
  * {@code (Y_out = [y…, END])}, all 1-D int32. With the default {@link PaddingBatchifier}, a batch
  * holds data {@code (source [B, S], decoderInput [B, T])} and labels {@code (target [B, T])},
- * padded with PAD (0). The ids are kept as int arrays until a record is asked for.
+ * padded with PAD (0). The ids stay in int arrays until batching, where each batch's three arrays
+ * are made at once in the batch's manager (see {@link #getData(NDManager, Sampler,
+ * ExecutorService)}); {@link #countTargetTokens(Batch)} gives a batch's non-PAD target count.
  *
  * <pre>{@code
  * ParallelTextDataset train = ParallelTextDataset.builder()
@@ -64,7 +65,7 @@ public class ParallelTextDataset extends TextDataset implements AutoCloseable {
     private List<TextPair> pairs; // the kept pairs, as read
     private int[][] sources; // X' = [START, x…, END]
     private int[][] targets; // Y' = [START, y…, END]: Y_in = Y'[:-1], Y_out = Y'[1:]
-    private int overLength;
+    private int overLength; // pairs over a limit: skipped or truncated
 
     /**
      * Creates a dataset from its builder; see {@link #builder()}.
@@ -133,95 +134,36 @@ public class ParallelTextDataset extends TextDataset implements AutoCloseable {
                                     + " test verses back");
             }
         }
-        tokenize(all, progress);
-        logger.info(
-                "{} ({}): {} pairs, {} over-length ({} source / {} target tokens) {}",
-                name,
-                usage,
-                pairs.size(),
-                overLength,
-                maxSourceLength,
-                maxTargetLength,
-                overLengthPolicy == OverLengthPolicy.SKIP ? "skipped" : "truncated");
+        EncodedPairs encoded =
+                EncodedPairs.encode(
+                        all,
+                        sourceTokenizer,
+                        targetTokenizer,
+                        maxSourceLength,
+                        maxTargetLength,
+                        overLengthPolicy,
+                        limit,
+                        progress);
+        pairs = encoded.pairs;
+        sources = encoded.sources;
+        targets = encoded.targets;
+        overLength = encoded.overLength;
+        String message =
+                String.format(
+                        "%s (%s): %d pairs; %d over %d source / %d target tokens, %s",
+                        name,
+                        usage,
+                        pairs.size(),
+                        overLength,
+                        maxSourceLength,
+                        maxTargetLength,
+                        overLengthPolicy == OverLengthPolicy.SKIP ? "skipped" : "truncated");
+        if (overLength > 0) {
+            logger.warn(message);
+        } else {
+            logger.info(message);
+        }
         prepared = true;
-    }
-
-    /** Encodes pairs until {@code limit} are kept, applying the over-length policy. */
-    private void tokenize(List<TextPair> all, Progress progress) {
-        int capacity = (int) Math.min(limit, all.size());
-        List<TextPair> kept = new ArrayList<>(capacity);
-        List<int[]> xs = new ArrayList<>(capacity);
-        List<int[]> ys = new ArrayList<>(capacity);
-        if (progress != null) {
-            progress.reset("Tokenizing", all.size());
-        }
-        int maxSourceId = 0;
-        int maxTargetId = 0;
-        for (int i = 0; i < all.size() && kept.size() < limit; i++) {
-            if (progress != null) {
-                progress.increment(1);
-            }
-            TextPair pair = all.get(i);
-            int[] x = sourceTokenizer.encode(pair.source());
-            int[] y = targetTokenizer.encode(pair.target());
-            maxSourceId = Math.max(maxSourceId, checkIds(x, sourceTokenizer, pair.source()));
-            maxTargetId = Math.max(maxTargetId, checkIds(y, targetTokenizer, pair.target()));
-            if (x.length + 2 > maxSourceLength || y.length + 1 > maxTargetLength) {
-                overLength++;
-                if (overLengthPolicy == OverLengthPolicy.SKIP) {
-                    continue;
-                }
-            }
-            int n = Math.min(x.length, maxSourceLength - 2);
-            int m = Math.min(y.length, maxTargetLength - 1);
-            int[] source = new int[n + 2]; // [START, x1 … xn, END]
-            source[0] = SpecialTokens.START_ID;
-            System.arraycopy(x, 0, source, 1, n);
-            source[n + 1] = SpecialTokens.END_ID;
-            int[] target = new int[m + 2]; // [START, y1 … ym, END]
-            target[0] = SpecialTokens.START_ID;
-            System.arraycopy(y, 0, target, 1, m);
-            target[m + 1] = SpecialTokens.END_ID;
-            kept.add(pair);
-            xs.add(source);
-            ys.add(target);
-        }
-        if (progress != null) {
-            progress.end();
-        }
-        checkVocabulary(maxSourceId, sourceTokenizer, "source");
-        checkVocabulary(maxTargetId, targetTokenizer, "target");
-        pairs = kept;
-        sources = xs.toArray(new int[0][]);
-        targets = ys.toArray(new int[0][]);
-    }
-
-    /** Rejects PAD and negative ids, which would corrupt masks and loss; returns the largest. */
-    private static int checkIds(int[] ids, Seq2SeqTokenizer tokenizer, String text) {
-        int max = 0;
-        for (int id : ids) {
-            if (id <= SpecialTokens.PAD_ID) {
-                throw new IllegalStateException(
-                        tokenizer.getClass().getSimpleName()
-                                + " produced id "
-                                + id
-                                + " (PAD or negative) for: "
-                                + text);
-            }
-            max = Math.max(max, id);
-        }
-        return max;
-    }
-
-    private static void checkVocabulary(int maxId, Seq2SeqTokenizer tokenizer, String side) {
-        if (maxId >= tokenizer.size()) {
-            throw new IllegalStateException(
-                    side
-                            + " id "
-                            + maxId
-                            + " is outside the vocabulary of size "
-                            + tokenizer.size());
-        }
     }
 
     /**
@@ -464,24 +406,6 @@ public class ParallelTextDataset extends TextDataset implements AutoCloseable {
     public TextEmbedding getTextEmbedding(boolean source) {
         throw new UnsupportedOperationException(
                 "ParallelTextDataset yields token ids; the model holds the embeddings");
-    }
-
-    /**
-     * Returns the records with their source length ({@code X'}), shortest first.
-     *
-     * @return the samples
-     */
-    @Override
-    public List<Sample> getSamples() {
-        if (samples == null) {
-            List<Sample> list = new ArrayList<>(sources.length);
-            for (int i = 0; i < sources.length; i++) {
-                list.add(new Sample(i, sources[i].length));
-            }
-            list.sort(Comparator.comparingInt(Sample::getSentenceLength));
-            samples = list;
-        }
-        return samples;
     }
 
     /** Closes the (empty) manager that {@link TextDataset} creates for every dataset. */
