@@ -27,7 +27,10 @@ import java.util.List;
  * and other characters are kept. Hence {@code decode(encode(s))} equals {@code s} in NFC, except
  * that a U+2581 in {@code s} comes back as a space and that the literal texts {@code <pad>}, {@code
  * <unk>}, {@code <s>}, {@code </s>} are read as those special tokens (as HuggingFace does) and so
- * vanish in decoding.
+ * vanish in decoding. NFC uses the JDK's Unicode tables (Unicode 13 on Java 17); characters
+ * assigned later could normalise differently in HuggingFace, whose tables are newer.
+ *
+ * <p>Instances are immutable and thread-safe; encoded words are cached.
  */
 public final class BpeTokenizer implements Seq2SeqTokenizer {
 
@@ -68,7 +71,7 @@ public final class BpeTokenizer implements Seq2SeqTokenizer {
     /**
      * Loads a tokenizer.json written by {@link #save(Path)}.
      *
-     * @param file the file
+     * @param file the file, or a directory holding {@code tokenizer.json}
      * @return the tokenizer
      * @throws IOException if it cannot be read, or is not a BPE tokenizer in the form this class
      *     writes; the message names the file and the field

@@ -100,11 +100,12 @@ final class TokenizerJson {
     /**
      * Reads a tokenizer.json.
      *
-     * @param file the file
+     * @param path the file, or a directory holding {@code tokenizer.json}
      * @return the reader of its fields
      * @throws IOException if it cannot be read or is not a JSON object
      */
-    static TokenizerJson read(Path file) throws IOException {
+    static TokenizerJson read(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
         JsonElement root;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = JsonParser.parseReader(reader);

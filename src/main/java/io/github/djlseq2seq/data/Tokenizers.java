@@ -12,7 +12,7 @@ public final class Tokenizers {
      * Loads a tokenizer.json: a {@code BPE} model gives a {@link BpeTokenizer}, a {@code WordLevel}
      * model a {@link WordLevelTokenizer}.
      *
-     * @param tokenizerJson the file
+     * @param tokenizerJson the file, or a directory holding {@code tokenizer.json}
      * @return the tokenizer
      * @throws IOException if the file cannot be read, is malformed or has another model type; the
      *     message names the file and the field

@@ -78,7 +78,7 @@ public final class WordLevelTokenizer implements Seq2SeqTokenizer {
     /**
      * Loads a tokenizer.json written by {@link #save(Path)}.
      *
-     * @param file the file
+     * @param file the file, or a directory holding {@code tokenizer.json}
      * @return the tokenizer
      * @throws IOException if it cannot be read or is not a word-level tokenizer in the form this
      *     class writes; the message names the file and the field

@@ -6,8 +6,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /** The bundled Bible corpus, read from the classpath, and a BPE tokenizer trained once on it. */
@@ -58,6 +62,18 @@ final class BibleCorpus {
             bpe = BpeTokenizer.train(trainTexts(4), BpeTrainingConfig.defaults());
         }
         return bpe;
+    }
+
+    /** Deletes a temporary directory and everything in it. */
+    static void deleteRecursively(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private static List<Pair> read(String name) {
