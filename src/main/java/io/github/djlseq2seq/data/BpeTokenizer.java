@@ -11,6 +11,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A subword BPE tokenizer with byte fallback, trained in Java, saved as a HuggingFace {@code
@@ -51,6 +52,12 @@ public final class BpeTokenizer implements Seq2SeqTokenizer {
     private final BpeModel model;
     private final BpePreTokenizer preTokenizer;
 
+    /**
+     * Makes a tokenizer from its parts; see {@link #train} and {@link #load}.
+     *
+     * @param model the vocabulary and merges
+     * @param preTokenizer the word splitting
+     */
     BpeTokenizer(BpeModel model, BpePreTokenizer preTokenizer) {
         this.model = model;
         this.preTokenizer = preTokenizer;
@@ -118,6 +125,7 @@ public final class BpeTokenizer implements Seq2SeqTokenizer {
     /** {@inheritDoc} */
     @Override
     public int[] encode(String text) {
+        Objects.requireNonNull(text, "text");
         IdList ids = new IdList(text.length() / 3 + 4);
         SpecialTokenSplitter.split(
                 text,

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -115,6 +116,7 @@ public final class WordLevelTokenizer implements Seq2SeqTokenizer {
     /** {@inheritDoc} */
     @Override
     public int[] encode(String text) {
+        Objects.requireNonNull(text, "text");
         IdList ids = new IdList(16);
         forEachPiece(text, word -> ids.add((int) vocabulary.getIndex(word)), ids::add);
         return ids.toArray();
