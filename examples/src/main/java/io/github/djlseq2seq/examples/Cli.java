@@ -6,15 +6,15 @@ import picocli.CommandLine.Command;
 /**
  * The djl-seq2seq command line: {@code java -jar djl-seq2seq-examples.jar SUBCOMMAND [options]}.
  *
- * <p>Bad options print the usage and exit with status 2; a failure prints one clear line (the
- * stack trace only with {@code --stacktrace}) and exits with status 1.
+ * <p>Bad options print the usage and exit with status 2; a failure prints one clear line (the stack
+ * trace only with {@code --stacktrace}) and exits with status 1.
  */
 @Command(
         name = "djl-seq2seq",
         mixinStandardHelpOptions = true,
         version = "djl-seq2seq 0.1.0",
         description = "Train, evaluate and serve Transformer seq2seq models on DJL.",
-        subcommands = {TrainCommand.class, CopyTaskCommand.class})
+        subcommands = {TrainCommand.class})
 public final class Cli {
 
     private Cli() {}
@@ -37,7 +37,9 @@ public final class Cli {
     public static int run(String... args) {
         boolean trace = java.util.Arrays.asList(args).contains("--stacktrace");
         String[] rest =
-                java.util.Arrays.stream(args).filter(a -> !a.equals("--stacktrace")).toArray(String[]::new);
+                java.util.Arrays.stream(args)
+                        .filter(a -> !a.equals("--stacktrace"))
+                        .toArray(String[]::new);
         CommandLine cli = new CommandLine(new Cli());
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {

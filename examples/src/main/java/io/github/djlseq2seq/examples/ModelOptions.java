@@ -2,7 +2,6 @@ package io.github.djlseq2seq.examples;
 
 import io.github.djlseq2seq.model.NormPlacement;
 import io.github.djlseq2seq.model.TransformerConfig;
-
 import picocli.CommandLine.Option;
 
 /** Model-size options shared by the training commands. */
@@ -14,7 +13,9 @@ public class ModelOptions {
     @Option(names = "--heads", description = "attention heads (default: ${DEFAULT-VALUE})")
     int heads = 4;
 
-    @Option(names = "--layers", description = "encoder and decoder layers each (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--layers",
+            description = "encoder and decoder layers each (default: ${DEFAULT-VALUE})")
     int layers = 3;
 
     @Option(names = "--ff", description = "feed-forward width (default: ${DEFAULT-VALUE})")
@@ -30,7 +31,8 @@ public class ModelOptions {
 
     @Option(
             names = "--max-length",
-            description = "longest sequence in tokens, START and END included (default: ${DEFAULT-VALUE})")
+            description =
+                    "longest sequence in tokens, START and END included (default: ${DEFAULT-VALUE})")
     int maxLength = 256;
 
     /**

@@ -3,7 +3,6 @@ package io.github.djlseq2seq.examples;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset;
-
 import io.github.djlseq2seq.data.BpeTokenizer;
 import io.github.djlseq2seq.data.BpeTrainingConfig;
 import io.github.djlseq2seq.data.BucketingSampler;
@@ -16,17 +15,15 @@ import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
 import io.github.djlseq2seq.train.TrainingLoop;
 import io.github.djlseq2seq.train.TrainingSettings;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Trains a translation model on a parallel TSV (by default the bundled Bible English→Spanish
@@ -54,10 +51,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the latest checkpoint in --out")
     boolean resume;
 
-    @Option(names = "--max-minutes", description = "training time budget (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-minutes",
+            description = "training time budget (default: ${DEFAULT-VALUE})")
     double maxMinutes = 10;
 
-    @Option(names = "--max-steps", description = "optimizer step budget, 0 = none (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-steps",
+            description = "optimizer step budget, 0 = none (default: ${DEFAULT-VALUE})")
     int maxSteps;
 
     @Option(names = "--epochs", description = "most epochs (default: ${DEFAULT-VALUE})")
@@ -66,10 +67,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
-    @Option(names = "--vocab-size", description = "shared BPE vocabulary size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--vocab-size",
+            description = "shared BPE vocabulary size (default: ${DEFAULT-VALUE})")
     int vocabSize = 8000;
 
-    @Option(names = "--batch-tokens", description = "padded tokens per batch (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch-tokens",
+            description = "padded tokens per batch (default: ${DEFAULT-VALUE})")
     int batchTokens = 3000;
 
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
@@ -78,16 +83,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "warmup steps (default: ${DEFAULT-VALUE})")
     int warmup = 400;
 
-    @Option(names = "--label-smoothing", description = "label smoothing (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--label-smoothing",
+            description = "label smoothing (default: ${DEFAULT-VALUE})")
     float labelSmoothing = 0.1f;
 
-    @Option(names = "--clip-norm", description = "global gradient-norm limit, 0 = off (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--clip-norm",
+            description = "global gradient-norm limit, 0 = off (default: ${DEFAULT-VALUE})")
     float clipNorm = 1f;
 
-    @Option(names = "--log-every", description = "steps between log lines (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--log-every",
+            description = "steps between log lines (default: ${DEFAULT-VALUE})")
     int logEvery = 50;
 
-    @Option(names = "--samples", description = "dev sentences translated at the end (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--samples",
+            description = "dev sentences translated at the end (default: ${DEFAULT-VALUE})")
     int samples = 5;
 
     @Mixin ModelOptions modelOptions = new ModelOptions();
@@ -120,7 +133,8 @@ public final class TrainCommand implements Callable<Integer> {
                         .setMaxTokens(batchTokens)
                         .optSeed(seed)
                         .build();
-        try (ParallelTextDataset trainData = dataset(tokenizer, trainFile, Dataset.Usage.TRAIN, sampler);
+        try (ParallelTextDataset trainData =
+                        dataset(tokenizer, trainFile, Dataset.Usage.TRAIN, sampler);
                 ParallelTextDataset devData =
                         dataset(
                                 tokenizer,
@@ -209,9 +223,12 @@ public final class TrainCommand implements Callable<Integer> {
                         .setTokenizer(tokenizer)
                         .optUsage(usage)
                         .optMaxSourceLength(modelOptions.maxLength)
-                        .optMaxTargetLength(modelOptions.maxLength - 1)
+                        .optMaxTargetLength(modelOptions.maxLength)
                         .setSampling(sampler);
-        builder = usage == Dataset.Usage.TRAIN ? builder.optTrainFile(file) : builder.optValidationFile(file);
+        builder =
+                usage == Dataset.Usage.TRAIN
+                        ? builder.optTrainFile(file)
+                        : builder.optValidationFile(file);
         ParallelTextDataset dataset = builder.build();
         dataset.prepare();
         return dataset;
