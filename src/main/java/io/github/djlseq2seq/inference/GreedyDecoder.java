@@ -47,76 +47,113 @@ public final class GreedyDecoder implements SequenceDecoder {
         try (NDManager call = sourceIds.getManager().newSubManager()) {
             DecodingSession session =
                     new DecodingSession(model, ps, call, sourceIds, options.isIncremental());
-            int[] sourceLengths = session.sourceLengths();
-            int sentences = sourceLengths.length;
-            int[] maxLength = new int[sentences];
-            List<List<Integer>> tokens = new ArrayList<>();
-            for (int s = 0; s < sentences; s++) {
-                maxLength[s] = options.maxOutputLength(sourceLengths[s], modelMaxLength);
-                tokens.add(new ArrayList<>());
-            }
-            double[] scores = new double[sentences];
-            Hypothesis[] results = new Hypothesis[sentences];
-            int[] active = new int[sentences]; // row r decodes sentence active[r]
-            Arrays.setAll(active, s -> s);
-            int[] last = new int[sentences];
-            Arrays.fill(last, SpecialTokens.START_ID);
-            for (int t = 0; active.length > 0; t++) {
+            Sentences sentences = new Sentences(session.sourceLengths(), modelMaxLength);
+            for (int t = 0; !sentences.isDone(); t++) {
                 try (NDManager step = call.newSubManager()) {
-                    NDArray logProbs = session.next(step.create(last)); // [A, V]
+                    NDArray logProbs = session.next(step.create(sentences.lastTokens())); // [A,V]
                     NDList best = logProbs.topK(1, 1); // values and ids, [A, 1] each
-                    float[] bestLogProb = best.get(0).toFloatArray();
-                    long[] bestId = best.get(1).toLongArray();
-                    float[] endLogProb = null;
-                    int[] kept = new int[active.length];
-                    int keptCount = 0;
-                    for (int r = 0; r < active.length; r++) {
-                        int s = active[r];
-                        int token = (int) bestId[r];
-                        double logProb = bestLogProb[r];
-                        if (forced == 0 && t == maxLength[s]) { // out of length: END
-                            if (endLogProb == null) {
-                                endLogProb = endColumn(logProbs);
-                            }
-                            token = SpecialTokens.END_ID;
-                            logProb = endLogProb[r];
-                        }
-                        scores[s] += logProb;
-                        boolean ends = forced > 0 ? t + 1 == forced : token == SpecialTokens.END_ID;
-                        if (forced > 0 || token != SpecialTokens.END_ID) {
-                            tokens.get(s).add(token);
-                        }
-                        if (ends) {
-                            results[s] = hypothesis(tokens.get(s), scores[s]);
-                        } else {
-                            kept[keptCount++] = r;
-                        }
+                    float[] end = sentences.mustEnd(t) ? endColumn(logProbs) : null;
+                    long[] kept =
+                            sentences.advance(
+                                    t, best.get(0).toFloatArray(), best.get(1).toLongArray(), end);
+                    if (kept != null) { // some sentences finished: drop their rows
+                        session.select(step.create(kept));
                     }
-                    int[] next = new int[keptCount];
-                    long[] rows = new long[keptCount];
-                    for (int i = 0; i < keptCount; i++) {
-                        rows[i] = kept[i];
-                        next[i] = active[kept[i]];
-                        last[i] = tokens.get(next[i]).get(tokens.get(next[i]).size() - 1);
-                    }
-                    if (keptCount > 0 && keptCount < active.length) {
-                        session.select(step.create(rows));
-                    }
-                    active = next;
-                    last = Arrays.copyOf(last, keptCount);
                 }
             }
-            return Arrays.asList(results);
+            return sentences.results();
         }
-    }
-
-    private Hypothesis hypothesis(List<Integer> tokens, double score) {
-        int[] ids = tokens.stream().mapToInt(Integer::intValue).toArray();
-        return new Hypothesis(ids, score, score / options.lengthPenalty(ids.length + 1));
     }
 
     /** The log-probability of END in each row. */
     static float[] endColumn(NDArray logProbs) {
         return logProbs.get(new NDIndex(":, {}", SpecialTokens.END_ID)).toFloatArray();
+    }
+
+    /** The sentences of one call, on the host: tokens so far, scores, and which rows still run. */
+    private final class Sentences {
+        private final int[] maxLength; // per sentence
+        private final List<List<Integer>> tokens = new ArrayList<>();
+        private final double[] scores;
+        private final Hypothesis[] results;
+        private int[] active; // row r decodes sentence active[r]
+
+        Sentences(int[] sourceLengths, int modelMaxLength) {
+            int count = sourceLengths.length;
+            maxLength = new int[count];
+            for (int s = 0; s < count; s++) {
+                maxLength[s] = options.maxOutputLength(sourceLengths[s], modelMaxLength);
+                tokens.add(new ArrayList<>());
+            }
+            scores = new double[count];
+            results = new Hypothesis[count];
+            active = new int[count];
+            Arrays.setAll(active, s -> s);
+        }
+
+        boolean isDone() {
+            return active.length == 0;
+        }
+
+        /** The token each row feeds next: START, then its last output. */
+        int[] lastTokens() {
+            int[] last = new int[active.length];
+            for (int r = 0; r < active.length; r++) {
+                List<Integer> t = tokens.get(active[r]);
+                last[r] = t.isEmpty() ? SpecialTokens.START_ID : t.get(t.size() - 1);
+            }
+            return last;
+        }
+
+        /** Whether some row reaches its maximum length at this step, where END is forced. */
+        boolean mustEnd(int step) {
+            return options.getForcedLength() == 0
+                    && Arrays.stream(active).anyMatch(s -> step == maxLength[s]);
+        }
+
+        /**
+         * Takes each row's best token (END at the maximum length) and finishes the rows that end.
+         *
+         * @return the rows that go on, or null if they all do
+         */
+        long[] advance(int step, float[] bestLogProb, long[] bestId, float[] endLogProb) {
+            int forced = options.getForcedLength();
+            List<Integer> kept = new ArrayList<>();
+            for (int r = 0; r < active.length; r++) {
+                int s = active[r];
+                int token = (int) bestId[r];
+                double logProb = bestLogProb[r];
+                if (forced == 0 && step == maxLength[s]) {
+                    token = SpecialTokens.END_ID;
+                    logProb = endLogProb[r];
+                }
+                scores[s] += logProb;
+                if (forced > 0 ? step + 1 == forced : token == SpecialTokens.END_ID) {
+                    if (forced > 0) {
+                        tokens.get(s).add(token);
+                    }
+                    results[s] = hypothesis(tokens.get(s), scores[s]);
+                } else {
+                    tokens.get(s).add(token);
+                    kept.add(r);
+                }
+            }
+            if (kept.size() == active.length) {
+                return null;
+            }
+            int[] next = kept.stream().mapToInt(r -> active[r]).toArray();
+            long[] rows = kept.stream().mapToLong(Integer::longValue).toArray();
+            active = next;
+            return next.length == 0 ? null : rows;
+        }
+
+        List<Hypothesis> results() {
+            return Arrays.asList(results);
+        }
+
+        private Hypothesis hypothesis(List<Integer> ids, double score) {
+            int[] array = ids.stream().mapToInt(Integer::intValue).toArray();
+            return new Hypothesis(array, score, score / options.lengthPenalty(array.length + 1));
+        }
     }
 }
