@@ -13,9 +13,15 @@ import ai.djl.util.PairList;
  * One decoder layer: causally-masked self-attention, then cross-attention over the encoder output,
  * then the feed-forward network, each inside a {@link SublayerConnection}.
  *
- * <p>Forward inputs: {@code y [B, T, D]}, {@code memory [B, S, D]}, the self-attention bias {@code
- * [B, 1, T, T]} (causal and target padding, see {@link Masks#decoderSelfAttention}) and the
- * cross-attention bias {@code [B, 1, 1, S]} (source padding). Output {@code [B, T, D]}.
+ * <p>Forward inputs: {@code y [B, T, D]}, {@code memory [B, S, D]}, the cross-attention bias {@code
+ * [B, 1, 1, S]} (source padding) and, optionally, the self-attention bias (causal and target
+ * padding, see {@link Masks#decoderSelfAttention}). Output {@code [B, T, D]}.
+ *
+ * <p>Incremental decoding: when the forward params hold an {@link IncrementalState}, {@code y}
+ * holds only the T new positions; self-attention appends their keys and values to the layer's cache
+ * and attends over all t + T cached positions (bias {@code [1, 1, T, t + T]}, or none for a single
+ * new position), and cross-attention projects {@code memory} once and reuses it. Without a state
+ * the same code computes the full parallel pass (bias {@code [B, 1, T, T]}).
  */
 public class DecoderLayer extends AbstractBlock {
 
@@ -49,22 +55,17 @@ public class DecoderLayer extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray y = inputs.get(0); // [B, T, D]
         NDArray memory = inputs.get(1); // [B, S, D]
-        NDArray selfBias = inputs.get(2); // [B, 1, T, T]
-        NDArray crossBias = inputs.get(3); // [B, 1, 1, S]
+        NDArray crossBias = inputs.get(2); // [B, 1, 1, S]
+        NDArray selfBias = inputs.size() > 3 ? inputs.get(3) : null; // [B|1, 1, T, t + T]
+        IncrementalState state = IncrementalState.from(params); // null in the parallel pass
         y =
                 selfAttentionConnection.apply(
-                        ps,
-                        y,
-                        h -> selfAttention.forward(ps, new NDList(h, h, selfBias), training).head(),
-                        training);
+                        ps, y, h -> selfAttend(ps, h, selfBias, state, training), training);
         y =
                 crossAttentionConnection.apply(
                         ps,
                         y,
-                        h ->
-                                crossAttention
-                                        .forward(ps, new NDList(h, memory, crossBias), training)
-                                        .head(),
+                        h -> crossAttend(ps, h, memory, crossBias, state, training),
                         training);
         y =
                 feedForwardConnection.apply(
@@ -73,6 +74,33 @@ public class DecoderLayer extends AbstractBlock {
                         h -> feedForward.forward(ps, new NDList(h), training).head(),
                         training);
         return new NDList(y);
+    }
+
+    /** Self-attention of {@code h [B, T, D]} over the cached positions (if any) and its own. */
+    private NDArray selfAttend(
+            ParameterStore ps, NDArray h, NDArray bias, IncrementalState state, boolean training) {
+        NDList keyValue = selfAttention.projectKeyValue(ps, h, training); // [B, H, T, Dh] each
+        if (state != null) {
+            keyValue = state.cache(selfAttention).append(keyValue); // [B, H, t + T, Dh] each
+        }
+        return selfAttention.attend(ps, h, keyValue, bias, training); // [B, T, D]
+    }
+
+    /** Cross-attention of {@code h [B, T, D]} over the encoder output, projected once per state. */
+    private NDArray crossAttend(
+            ParameterStore ps,
+            NDArray h,
+            NDArray memory,
+            NDArray bias,
+            IncrementalState state,
+            boolean training) {
+        NDList keyValue =
+                state == null
+                        ? crossAttention.projectKeyValue(ps, memory, training)
+                        : state.cache(crossAttention)
+                                .computeIfAbsent(
+                                        () -> crossAttention.projectKeyValue(ps, memory, training));
+        return crossAttention.attend(ps, h, keyValue, bias, training); // [B, T, D]
     }
 
     /** {@inheritDoc} */

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * norms are placed before the sub-layers.
  *
  * <p>Forward inputs: {@code x [B, T, D]} followed by whatever every layer also reads (masks, the
- * encoder output); each layer's output replaces {@code x}. Output {@code [B, T, D]}.
+ * encoder output); each layer's output replaces {@code x}. Output {@code [B, T, D]}. The forward
+ * params (an {@link IncrementalState} when decoding step by step) are passed on to every layer.
  */
 public class LayerStack extends AbstractBlock {
 
@@ -64,7 +65,9 @@ public class LayerStack extends AbstractBlock {
         for (Block layer : layers) {
             NDList layerInputs = new NDList(x);
             layerInputs.addAll(rest);
-            x = layer.forward(ps, layerInputs, training).head();
+            x =
+                    layer.forward(ps, layerInputs, training, params)
+                            .head(); // params: see IncrementalState
         }
         return new NDList(normalize(ps, x, training));
     }

@@ -48,9 +48,33 @@ public final class Masks {
      * @return the bias {@code [1, 1, T, T]}
      */
     public static NDArray causal(NDManager manager, long length, DataType dataType) {
-        NDArray rows = manager.arange(0, (int) length, 1, DataType.INT32).reshape(length, 1);
-        NDArray cols = manager.arange(0, (int) length, 1, DataType.INT32).reshape(1, length);
-        return cols.gt(rows).toType(dataType, false).mul(BLOCKED).reshape(1, 1, length, length);
+        return causal(manager, length, 0, dataType);
+    }
+
+    /**
+     * The look-ahead mask of T new queries that follow {@code offset} cached positions, during
+     * incremental decoding: query i sits at absolute position {@code offset + i} and sees keys
+     * {@code 0 .. offset + i}. For T = 2 after 2 cached positions:
+     *
+     * <pre>
+     *   t=2: . . . x
+     *   t=3: . . . .
+     * </pre>
+     *
+     * A single new query (T = 1) sees every key, so its mask is all zeros and callers may omit it.
+     *
+     * @param manager the manager (and device) of the result
+     * @param length the number of new queries T
+     * @param offset the number of positions before them
+     * @param dataType the data type of the attention scores
+     * @return the bias {@code [1, 1, T, offset + T]}
+     */
+    public static NDArray causal(NDManager manager, long length, long offset, DataType dataType) {
+        long keys = offset + length;
+        NDArray rows =
+                manager.arange((int) offset, (int) keys, 1, DataType.INT32).reshape(length, 1);
+        NDArray cols = manager.arange(0, (int) keys, 1, DataType.INT32).reshape(1, keys);
+        return cols.gt(rows).toType(dataType, false).mul(BLOCKED).reshape(1, 1, length, keys);
     }
 
     /**

@@ -25,7 +25,9 @@ import ai.djl.util.PairList;
  * </pre>
  *
  * <p>The logits at position t predict {@code Y_out[t]}, the token after {@code Y_in[t]}. For
- * inference, {@link #encode} and {@link #decode} run the two halves separately.
+ * inference, {@link #encode} and {@link #decode} run the two halves separately, and {@link
+ * #decodeHidden} with an {@link IncrementalState} decodes step by step, reusing what earlier steps
+ * computed.
  */
 public class Seq2SeqTransformer extends AbstractBlock {
 
@@ -146,13 +148,80 @@ public class Seq2SeqTransformer extends AbstractBlock {
             NDArray sourceIds,
             NDArray decoderInputIds,
             boolean training) {
+        NDArray h = decodeHidden(ps, memory, sourceIds, decoderInputIds, null, training);
+        return project(ps, h, training); // [B, T, V]
+    }
+
+    /**
+     * Runs the decoder stack, in one parallel pass (no state) or incrementally (with a state).
+     *
+     * <p>Without a state, {@code decoderInputIds} is the whole prefix from START, behind the causal
+     * and target-padding mask. With a state, it holds only the T new tokens, at positions {@code t
+     * .. t+T-1} after the t already decoded (their embedding offset); every decoder layer attends
+     * to its cached keys and values plus the new ones, and the state advances by T. Target padding
+     * is not masked in this mode: decoding never feeds PAD to a live row. Both modes run the same
+     * layer code and give the same states, up to float rounding.
+     *
+     * <p>Memory: with a state, every array the step makes (the result included) belongs to the
+     * manager of {@code decoderInputIds}; make them in a per-step sub-manager and close it after
+     * the step. {@code memory} and {@code sourceIds} join that manager for the step and return to
+     * their own when it closes.
+     *
+     * @param ps the parameter store
+     * @param memory the encoder output {@code [B, S, D]}; with a state, read on the first step only
+     * @param sourceIds the source ids {@code [B, S]}, for the cross-attention padding mask
+     * @param decoderInputIds the decoder input {@code [B, T]}
+     * @param state the incremental state, or null for the parallel pass
+     * @param training whether dropout is active
+     * @return the decoder output {@code [B, T, D]}, after the final norm of a pre-norm stack
+     */
+    public NDArray decodeHidden(
+            ParameterStore ps,
+            NDArray memory,
+            NDArray sourceIds,
+            NDArray decoderInputIds,
+            IncrementalState state,
+            boolean training) {
         DataType type = memory.getDataType();
-        NDArray y = targetEmbedding.embed(ps, decoderInputIds, 0, training); // [B, T, D]
-        NDArray selfBias = Masks.decoderSelfAttention(decoderInputIds, config.getPadId(), type);
-        NDArray crossBias = Masks.keyPadding(sourceIds, config.getPadId(), type);
-        NDArray h =
-                decoder.forward(ps, new NDList(y, memory, selfBias, crossBias), training).head();
-        return projection.forward(ps, new NDList(h), training).head();
+        int pad = config.getPadId();
+        if (state == null) {
+            NDArray y = targetEmbedding.embed(ps, decoderInputIds, 0, training); // [B, T, D]
+            NDArray selfBias = Masks.decoderSelfAttention(decoderInputIds, pad, type); // [B,1,T,T]
+            NDArray crossBias = Masks.keyPadding(sourceIds, pad, type); // [B, 1, 1, S]
+            NDList inputs = new NDList(y, memory, crossBias, selfBias);
+            return decoder.forward(ps, inputs, training).head(); // [B, T, D]
+        }
+        long offset = state.getLength();
+        long length = decoderInputIds.getShape().get(1);
+        // Everything this step makes goes to the step's manager: the arrays it reads from other
+        // managers join it for the step (memory and source ids return to theirs when it closes).
+        NDManager step = decoderInputIds.getManager();
+        IncrementalState.joinStep(memory, step);
+        IncrementalState.joinStep(sourceIds, step);
+        state.beginStep(step);
+        try {
+            NDArray y = targetEmbedding.embed(ps, decoderInputIds, offset, training); // [B, T, D]
+            NDArray crossBias = Masks.keyPadding(sourceIds, pad, type); // [B, 1, 1, S]
+            NDList inputs = new NDList(y, memory, crossBias);
+            if (length > 1) { // one new query sees every cached key: no mask
+                inputs.add(Masks.causal(step, length, offset, type)); // [1, 1, T, t + T]
+            }
+            return decoder.forward(ps, inputs, training, state.toParams()).head(); // [B, T, D]
+        } finally {
+            state.endStep(length);
+        }
+    }
+
+    /**
+     * Projects decoder outputs to target-vocabulary logits.
+     *
+     * @param ps the parameter store
+     * @param hidden decoder outputs {@code [B, T, D]}
+     * @param training whether in training mode
+     * @return the logits {@code [B, T, V]}
+     */
+    public NDArray project(ParameterStore ps, NDArray hidden, boolean training) {
+        return projection.forward(ps, new NDList(hidden), training).head();
     }
 
     /** {@inheritDoc} */
@@ -171,7 +240,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
         Shape sourceBias = new Shape(source.get(0), 1, 1, source.get(1));
         Shape targetBias = new Shape(target.get(0), 1, target.get(1), target.get(1));
         encoder.initialize(manager, dataType, x, sourceBias);
-        decoder.initialize(manager, dataType, y, x, targetBias, sourceBias);
+        decoder.initialize(manager, dataType, y, x, sourceBias, targetBias);
         projection.initialize(manager, dataType, y);
     }
 
