@@ -6,11 +6,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
-
-import io.github.djlseq2seq.data.SpecialTokens;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
+import io.github.djlseq2seq.data.SpecialTokens;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
-
 import java.util.ArrayList;
 import java.util.List;
 

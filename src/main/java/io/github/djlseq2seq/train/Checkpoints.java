@@ -234,7 +234,13 @@ public final class Checkpoints {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
+    /**
+     * Deletes a directory tree, if it exists.
+     *
+     * @param root the directory
+     * @throws IOException if something cannot be deleted
+     */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

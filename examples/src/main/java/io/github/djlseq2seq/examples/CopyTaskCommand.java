@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
-
 import io.github.djlseq2seq.data.CopyTaskDataset;
 import io.github.djlseq2seq.data.SpecialTokens;
 import io.github.djlseq2seq.inference.DecodingOptions;
@@ -17,15 +16,13 @@ import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
 import io.github.djlseq2seq.train.TrainingLoop;
 import io.github.djlseq2seq.train.TrainingSettings;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The Annotated Transformer's first end-to-end check: learn to copy random symbol sequences, then
@@ -34,7 +31,8 @@ import java.util.concurrent.Callable;
 @Command(
         name = "copy-task",
         mixinStandardHelpOptions = true,
-        description = "Train a small Transformer to copy random sequences; print greedy exact match.")
+        description =
+                "Train a small Transformer to copy random sequences; print greedy exact match.")
 public final class CopyTaskCommand implements Callable<Integer> {
 
     @Option(names = "--symbols", description = "distinct symbols (default: ${DEFAULT-VALUE})")
@@ -65,7 +63,9 @@ public final class CopyTaskCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         double accuracy = run();
-        System.out.printf("exact match (greedy) on %d held-out sequences: %.2f%%%n", testSize, 100 * accuracy);
+        System.out.printf(
+                "exact match (greedy) on %d held-out sequences: %.2f%%%n",
+                testSize, 100 * accuracy);
         return 0;
     }
 
@@ -118,7 +118,8 @@ public final class CopyTaskCommand implements Callable<Integer> {
                     .optSettings(settings)
                     .build()
                     .run(false);
-            return exactMatch(model, manager, CopyTaskDataset.sequences(testSize, length, vocab, seed + 1));
+            return exactMatch(
+                    model, manager, CopyTaskDataset.sequences(testSize, length, vocab, seed + 1));
         }
     }
 

@@ -1,0 +1,104 @@
+package io.github.djlseq2seq.zoo;
+
+import ai.djl.Model;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorFactory;
+import ai.djl.util.Pair;
+import io.github.djlseq2seq.data.Seq2SeqTokenizer;
+import io.github.djlseq2seq.data.Tokenizers;
+import io.github.djlseq2seq.inference.DecodingOptions;
+import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.model.Seq2SeqTransformer;
+import io.github.djlseq2seq.model.TransformerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Creates the {@link Seq2SeqTranslator} of an exported model: reads its tokenizer(s), checks them
+ * against the model's vocabulary sizes, and takes decoding options from the Criteria arguments or
+ * {@code serving.properties} ({@code beamSize}, {@code lengthPenalty}, {@code maxLengthRatio},
+ * {@code maxLengthOffset}).
+ */
+public class Seq2SeqTranslatorFactory implements TranslatorFactory {
+
+    /** {@inheritDoc} */
+    @Override
+    public Set<Pair<Type, Type>> getSupportedTypes() {
+        return Set.of(new Pair<>(String.class, String.class));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <I, O> Translator<I, O> newInstance(
+            Class<I> input, Class<O> output, Model model, Map<String, ?> arguments) {
+        if (input != String.class || output != String.class) {
+            throw new IllegalArgumentException(
+                    "djl-seq2seq models translate String to String, not "
+                            + input
+                            + " to "
+                            + output);
+        }
+        Path dir = model.getModelPath();
+        TransformerConfig config = ((Seq2SeqTransformer) model.getBlock()).getConfig();
+        try {
+            Seq2SeqTokenizer source;
+            Seq2SeqTokenizer target;
+            if (Files.exists(dir.resolve(Seq2SeqArtifact.TOKENIZER))) {
+                source = Tokenizers.load(dir.resolve(Seq2SeqArtifact.TOKENIZER));
+                target = source;
+            } else {
+                source = Tokenizers.load(dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER));
+                target = Tokenizers.load(dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER));
+            }
+            checkSize("source", source, config.getSourceVocabSize(), dir);
+            checkSize("target", target, config.getTargetVocabSize(), dir);
+            return (Translator<I, O>) new Seq2SeqTranslator(source, target, options(arguments));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the tokenizer of " + dir, e);
+        }
+    }
+
+    private static void checkSize(String side, Seq2SeqTokenizer tokenizer, int expected, Path dir) {
+        if (tokenizer.size() != expected) {
+            throw new IllegalArgumentException(
+                    dir
+                            + ": the "
+                            + side
+                            + " tokenizer has "
+                            + tokenizer.size()
+                            + " tokens but the model's "
+                            + side
+                            + "VocabSize is "
+                            + expected);
+        }
+    }
+
+    /**
+     * Reads decoding options from Criteria arguments.
+     *
+     * @param arguments the arguments (values may be strings or numbers)
+     * @return the options
+     */
+    public static DecodingOptions options(Map<String, ?> arguments) {
+        DecodingOptions.Builder b = DecodingOptions.builder();
+        if (arguments.containsKey("beamSize")) {
+            b.optBeamSize(Integer.parseInt(arguments.get("beamSize").toString()));
+        }
+        if (arguments.containsKey("lengthPenalty")) {
+            b.optLengthPenalty(Float.parseFloat(arguments.get("lengthPenalty").toString()));
+        }
+        if (arguments.containsKey("maxLengthRatio")) {
+            b.optMaxLengthRatio(Float.parseFloat(arguments.get("maxLengthRatio").toString()));
+        }
+        if (arguments.containsKey("maxLengthOffset")) {
+            b.optMaxLengthOffset(Integer.parseInt(arguments.get("maxLengthOffset").toString()));
+        }
+        return b.build();
+    }
+}
