@@ -48,6 +48,8 @@ public final class TrainingLoop {
     private final EpochEvaluator evaluator;
     private final Consumer<String> log;
     private final int padId;
+    private final String selectBy;
+    private final boolean higherIsBetter;
 
     private TrainingLoop(Builder b) {
         model = b.model;
@@ -61,6 +63,8 @@ public final class TrainingLoop {
         evaluator = b.evaluator;
         log = b.log;
         padId = b.padId;
+        selectBy = b.selectBy;
+        higherIsBetter = b.higherIsBetter;
     }
 
     /**
@@ -300,27 +304,45 @@ public final class TrainingLoop {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("step", state.step);
             event.put("epoch", state.epoch);
-            double devLoss = Double.NaN;
             if (devData != null) {
-                devLoss = devLoss();
+                double devLoss = devLoss();
                 event.put("devLoss", devLoss);
                 event.put("devPpl", Math.exp(devLoss));
             }
             if (evaluator != null) {
                 event.putAll(evaluator.evaluate(model));
             }
-            log.accept("validation " + event);
+            log.accept("validation " + format(event));
             metrics.write(event);
+            Object value = event.get(selectBy);
+            double score = value instanceof Number ? ((Number) value).doubleValue() : Double.NaN;
             boolean best =
-                    !Double.isNaN(devLoss)
-                            && (Double.isNaN(state.bestDevLoss) || devLoss < state.bestDevLoss);
+                    !Double.isNaN(score)
+                            && (Double.isNaN(state.bestScore)
+                                    || (higherIsBetter
+                                            ? score > state.bestScore
+                                            : score < state.bestScore));
             if (best) {
-                state.bestDevLoss = devLoss;
+                state.bestScore = score;
             }
             Path saved = save();
             if (best) {
                 checkpoints.markBest(saved);
             }
+        }
+
+        private String format(Map<String, Object> event) {
+            StringBuilder sb = new StringBuilder("validation");
+            event.forEach(
+                    (k, v) ->
+                            sb.append("  ")
+                                    .append(k)
+                                    .append(' ')
+                                    .append(
+                                            v instanceof Double
+                                                    ? String.format("%.4f", (Double) v)
+                                                    : String.valueOf(v)));
+            return sb.toString();
         }
 
         /** Validation cross-entropy per target token, without label smoothing. */
@@ -371,8 +393,24 @@ public final class TrainingLoop {
         private EpochEvaluator evaluator;
         private Consumer<String> log = System.out::println;
         private int padId;
+        private String selectBy = "devLoss";
+        private boolean higherIsBetter;
 
         Builder() {}
+
+        /**
+         * Sets the validation metric that picks the best checkpoint (default "devLoss", lower is
+         * better); an evaluator's metric such as "devBleu" can be used.
+         *
+         * @param metric the metric name
+         * @param higherIsBetter whether larger values are better
+         * @return this builder
+         */
+        public Builder optSelectBy(String metric, boolean higherIsBetter) {
+            this.selectBy = metric;
+            this.higherIsBetter = higherIsBetter;
+            return this;
+        }
 
         /**
          * Sets the model; its block is initialised by the trainer.

@@ -29,8 +29,8 @@ public final class TrainingState {
     /** Target (non-PAD) tokens seen. */
     public long targetTokens;
 
-    /** The best validation loss so far (per target token), or NaN. */
-    public double bestDevLoss = Double.NaN;
+    /** The best value so far of the metric that selects the best checkpoint, or NaN. */
+    public double bestScore = Double.NaN;
 
     /** The parameter names of the saved optimizer moments, in file order. */
     public List<String> optimizerIds = new ArrayList<>();

@@ -14,7 +14,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "djl-seq2seq 0.1.0",
         description = "Train, evaluate and serve Transformer seq2seq models on DJL.",
-        subcommands = {TrainCommand.class, CopyTaskCommand.class})
+        subcommands = {
+            TrainCommand.class,
+            TranslateCommand.class,
+            EvalCommand.class,
+            BleuCommand.class,
+            CopyTaskCommand.class
+        })
 public final class Cli {
 
     private Cli() {}

@@ -51,7 +51,7 @@ public final class CopyTaskCommand implements Callable<Integer> {
     int batch = 64;
 
     @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
-    int steps = 800;
+    int steps = 2000;
 
     @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed = 1;

@@ -1,6 +1,7 @@
 package io.github.djlseq2seq.examples;
 
 import ai.djl.Model;
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset;
 import io.github.djlseq2seq.data.BpeTokenizer;
@@ -11,14 +12,21 @@ import io.github.djlseq2seq.data.ParallelTextDataset;
 import io.github.djlseq2seq.data.ParallelTsvReader;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.data.TextPair;
+import io.github.djlseq2seq.eval.CorpusTranslation;
+import io.github.djlseq2seq.inference.DecodingOptions;
+import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.train.Checkpoints;
+import io.github.djlseq2seq.train.MetricsLog;
 import io.github.djlseq2seq.train.TrainingLoop;
 import io.github.djlseq2seq.train.TrainingSettings;
+import io.github.djlseq2seq.zoo.ModelExporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -161,6 +169,15 @@ public final class TrainCommand implements Callable<Integer> {
                     config.getEncoderLayers(),
                     config.getDecoderLayers(),
                     config.getFeedForwardDim());
+            // dev BLEU on the pairs the model accepts, as the dev loss (over-length pairs skipped)
+            List<TextPair> devPairs =
+                    ParallelTsvReader.read(devFile).stream()
+                            .filter(p -> tokenizer.encode(p.source()).length + 2 <= maxLength)
+                            .toList();
+            List<String> devSources = devPairs.stream().map(TextPair::source).toList();
+            List<String> devRefs = devPairs.stream().map(TextPair::target).toList();
+            DecodingOptions greedy = DecodingOptions.builder().optBeamSize(1).build();
+            Seq2SeqTranslator translator = new Seq2SeqTranslator(tokenizer, tokenizer, greedy);
             TrainingLoop.builder()
                     .setModel(model)
                     .setTrainData(trainData)
@@ -169,10 +186,56 @@ public final class TrainCommand implements Callable<Integer> {
                     .setInputShapes(new Shape(1, 8), new Shape(1, 8))
                     .optSettings(settings)
                     .optBeforeEpoch(sampler::setEpoch)
+                    .optEvaluator(
+                            m -> {
+                                try (Predictor<String, String> p = m.newPredictor(translator)) {
+                                    CorpusTranslation t =
+                                            CorpusTranslation.translate(p, devSources, 64);
+                                    return Map.of(
+                                            "devBleu", t.bleu(devRefs).getScore(),
+                                            "devTranslateSeconds", t.getSeconds());
+                                }
+                            })
+                    .optSelectBy("devBleu", true)
                     .build()
                     .run(resume);
-            System.out.println("metrics:    " + out.resolve("metrics.jsonl"));
-            System.out.println("loss curve: " + out.resolve("loss-curve.png"));
+
+            // the final model: the best checkpoint by dev BLEU, as a DJL model-zoo directory
+            Checkpoints checkpoints = new Checkpoints(out.resolve("checkpoints"), 1);
+            Path best = checkpoints.best().orElse(checkpoints.latest().orElseThrow());
+            Checkpoints.readParameters(model, best.resolve("parameters.params"));
+            Path modelDir =
+                    ModelExporter.export(
+                            model, tokenizer, tokenizer, greedy, out.resolve("model"), true);
+            try (Predictor<String, String> p = model.newPredictor(translator)) {
+                CorpusTranslation t = CorpusTranslation.translate(p, devSources, 64);
+                System.out.println();
+                for (int i = 0; i < Math.min(samples, devSources.size()); i++) {
+                    int k = i * Math.max(1, devSources.size() / Math.max(1, samples));
+                    System.out.println("source:    " + devSources.get(k));
+                    System.out.println("reference: " + devRefs.get(k));
+                    System.out.println("model:     " + t.getHypotheses().get(k));
+                    System.out.println();
+                }
+                int bestStep = Checkpoints.readState(best).step;
+                MetricsLog.read(out.resolve("metrics.jsonl")).stream()
+                        .filter(e -> e.containsKey("devLoss") && e.get("step") == bestStep)
+                        .reduce((a, b) -> b)
+                        .ifPresent(
+                                e ->
+                                        System.out.printf(
+                                                "dev loss %.4f, perplexity %.2f (best checkpoint,"
+                                                        + " step %d)%n",
+                                                e.get("devLoss"), e.get("devPpl"), bestStep));
+                System.out.println("dev " + t.bleu(devRefs).format(2, true));
+                System.out.printf(
+                        "translated the %d dev sentences in %.1f s (greedy)%n",
+                        devSources.size(), t.getSeconds());
+            }
+            System.out.println(
+                    "model:       " + modelDir + "  (translate --model " + modelDir + ")");
+            System.out.println("metrics:     " + out.resolve("metrics.jsonl"));
+            System.out.println("loss curve:  " + out.resolve("loss-curve.png"));
             System.out.println("checkpoints: " + out.resolve("checkpoints"));
         }
         return 0;

@@ -1,0 +1,92 @@
+package io.github.djlseq2seq.eval;
+
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Translates a corpus with a DJL {@link Predictor} in batches of similar-length sentences (which
+ * wastes little padding) and scores it against references with corpus BLEU and chrF.
+ */
+public final class CorpusTranslation {
+
+    private final List<String> hypotheses;
+    private final double seconds;
+
+    private CorpusTranslation(List<String> hypotheses, double seconds) {
+        this.hypotheses = hypotheses;
+        this.seconds = seconds;
+    }
+
+    /**
+     * Translates every source sentence, keeping the input order in the result.
+     *
+     * @param predictor a String → String predictor, e.g. over a {@code Seq2SeqTranslator}
+     * @param sources the source sentences
+     * @param batchSize the sentences per predictor call
+     * @return the translations and the time they took
+     * @throws TranslateException if a batch fails
+     */
+    public static CorpusTranslation translate(
+            Predictor<String, String> predictor, List<String> sources, int batchSize)
+            throws TranslateException {
+        long start = System.nanoTime();
+        Integer[] order = new Integer[sources.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingInt(i -> sources.get(i).length()));
+        String[] out = new String[sources.size()];
+        for (int from = 0; from < order.length; from += batchSize) {
+            List<String> batch = new ArrayList<>();
+            int to = Math.min(order.length, from + batchSize);
+            for (int k = from; k < to; k++) {
+                batch.add(sources.get(order[k]));
+            }
+            List<String> translated = predictor.batchPredict(batch);
+            for (int k = from; k < to; k++) {
+                out[order[k]] = translated.get(k - from);
+            }
+        }
+        return new CorpusTranslation(List.of(out), (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Returns the translations, in input order.
+     *
+     * @return the hypotheses
+     */
+    public List<String> getHypotheses() {
+        return hypotheses;
+    }
+
+    /**
+     * Returns the wall-clock time of the translation.
+     *
+     * @return seconds
+     */
+    public double getSeconds() {
+        return seconds;
+    }
+
+    /**
+     * Scores the translations with sacreBLEU-default corpus BLEU.
+     *
+     * @param references one reference per hypothesis
+     * @return the score
+     */
+    public BleuScore bleu(List<String> references) {
+        return Bleu.builder().build().corpusScore(hypotheses, List.of(references));
+    }
+
+    /**
+     * Scores the translations with sacreBLEU-default chrF.
+     *
+     * @param references one reference per hypothesis
+     * @return the score
+     */
+    public ChrFScore chrF(List<String> references) {
+        return ChrF.builder().build().corpusScore(hypotheses, List.of(references));
+    }
+}
