@@ -34,12 +34,7 @@ public class DecoderLayer extends AbstractBlock {
     private final FeedForward feedForward;
     private final SublayerConnection feedForwardConnection;
 
-    /**
-     * Creates a decoder layer.
-     *
-     * @param config the model configuration (width, heads, feed-forward width, dropout, norm)
-     */
-    public DecoderLayer(TransformerConfig config) {
+    DecoderLayer(TransformerConfig config) {
         super(VERSION);
         selfAttention = addChildBlock("selfAttention", Layers.attention(config));
         selfAttentionConnection = addChildBlock("selfAttentionNorm", Layers.connection(config));
@@ -121,5 +116,44 @@ public class DecoderLayer extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link DecoderLayer} from the model configuration. */
+    public static final class Builder {
+        private TransformerConfig config;
+
+        Builder() {}
+
+        /**
+         * Sets the configuration (width, heads, feed-forward width, dropout, norm).
+         *
+         * @param config the model configuration
+         * @return this builder
+         */
+        public Builder setConfig(TransformerConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         */
+        public DecoderLayer build() {
+            if (config == null) {
+                throw new IllegalArgumentException("DecoderLayer needs a TransformerConfig");
+            }
+            return new DecoderLayer(config);
+        }
     }
 }

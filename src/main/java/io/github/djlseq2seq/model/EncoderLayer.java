@@ -25,12 +25,7 @@ public class EncoderLayer extends AbstractBlock {
     private final FeedForward feedForward;
     private final SublayerConnection feedForwardConnection;
 
-    /**
-     * Creates an encoder layer.
-     *
-     * @param config the model configuration (width, heads, feed-forward width, dropout, norm)
-     */
-    public EncoderLayer(TransformerConfig config) {
+    EncoderLayer(TransformerConfig config) {
         super(VERSION);
         selfAttention = addChildBlock("selfAttention", Layers.attention(config));
         selfAttentionConnection = addChildBlock("selfAttentionNorm", Layers.connection(config));
@@ -74,5 +69,44 @@ public class EncoderLayer extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link EncoderLayer} from the model configuration. */
+    public static final class Builder {
+        private TransformerConfig config;
+
+        Builder() {}
+
+        /**
+         * Sets the configuration (width, heads, feed-forward width, dropout, norm).
+         *
+         * @param config the model configuration
+         * @return this builder
+         */
+        public Builder setConfig(TransformerConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         */
+        public EncoderLayer build() {
+            if (config == null) {
+                throw new IllegalArgumentException("EncoderLayer needs a TransformerConfig");
+            }
+            return new EncoderLayer(config);
+        }
     }
 }

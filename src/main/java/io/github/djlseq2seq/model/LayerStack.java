@@ -29,20 +29,13 @@ public class LayerStack extends AbstractBlock {
     private final List<Block> layers = new ArrayList<>();
     private final LayerNorm finalNorm;
 
-    /**
-     * Creates a stack.
-     *
-     * @param count the number of layers
-     * @param layer makes one new layer
-     * @param placement the norm placement; {@link NormPlacement#PRE} adds a final LayerNorm
-     */
-    public LayerStack(int count, Supplier<Block> layer, NormPlacement placement) {
+    LayerStack(Builder builder) {
         super(VERSION);
-        for (int i = 0; i < count; i++) {
-            layers.add(addChildBlock("layer" + i, layer.get()));
+        for (int i = 0; i < builder.count; i++) {
+            layers.add(addChildBlock("layer" + i, builder.layer.get()));
         }
         finalNorm =
-                placement == NormPlacement.PRE
+                builder.placement == NormPlacement.PRE
                         ? addChildBlock("finalNorm", LayerNorm.builder().axis(2).build())
                         : null;
     }
@@ -100,5 +93,59 @@ public class LayerStack extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link LayerStack}. */
+    public static final class Builder {
+        private int count;
+        private Supplier<Block> layer;
+        private NormPlacement placement = NormPlacement.POST;
+
+        Builder() {}
+
+        /**
+         * Sets the layers: how many, and how to make each one.
+         *
+         * @param count the number of layers
+         * @param layer makes one new layer
+         * @return this builder
+         */
+        public Builder setLayers(int count, Supplier<Block> layer) {
+            this.count = count;
+            this.layer = layer;
+            return this;
+        }
+
+        /**
+         * Sets the norm placement (default POST); {@link NormPlacement#PRE} adds a final LayerNorm.
+         *
+         * @param placement the placement
+         * @return this builder
+         */
+        public Builder optNormPlacement(NormPlacement placement) {
+            this.placement = placement;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         */
+        public LayerStack build() {
+            if (count <= 0 || layer == null) {
+                throw new IllegalArgumentException("LayerStack needs a positive number of layers");
+            }
+            return new LayerStack(this);
+        }
     }
 }

@@ -22,6 +22,9 @@ final class Layers {
     }
 
     static SublayerConnection connection(TransformerConfig config) {
-        return new SublayerConnection(config.getNormPlacement(), config.getDropout());
+        return SublayerConnection.builder()
+                .optNormPlacement(config.getNormPlacement())
+                .optDropout(config.getDropout())
+                .build();
     }
 }

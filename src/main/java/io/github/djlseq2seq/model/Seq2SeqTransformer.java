@@ -55,13 +55,21 @@ public class Seq2SeqTransformer extends AbstractBlock {
         encoder =
                 addChildBlock(
                         "encoder",
-                        new LayerStack(
-                                config.getEncoderLayers(), () -> new EncoderLayer(config), norm));
+                        LayerStack.builder()
+                                .setLayers(
+                                        config.getEncoderLayers(),
+                                        () -> EncoderLayer.builder().setConfig(config).build())
+                                .optNormPlacement(norm)
+                                .build());
         decoder =
                 addChildBlock(
                         "decoder",
-                        new LayerStack(
-                                config.getDecoderLayers(), () -> new DecoderLayer(config), norm));
+                        LayerStack.builder()
+                                .setLayers(
+                                        config.getDecoderLayers(),
+                                        () -> DecoderLayer.builder().setConfig(config).build())
+                                .optNormPlacement(norm)
+                                .build());
         OutputProjection.Builder projectionBuilder =
                 OutputProjection.builder().setVocabSize(config.getTargetVocabSize());
         if (config.isTieOutputEmbedding()) {

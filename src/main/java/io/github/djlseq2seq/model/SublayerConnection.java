@@ -31,16 +31,10 @@ public class SublayerConnection extends AbstractBlock {
     private final float dropout;
     private final LayerNorm norm;
 
-    /**
-     * Creates a connection.
-     *
-     * @param placement where the LayerNorm sits
-     * @param dropout the dropout on the sub-layer's output
-     */
-    public SublayerConnection(NormPlacement placement, float dropout) {
+    SublayerConnection(Builder builder) {
         super(VERSION);
-        this.placement = placement;
-        this.dropout = dropout;
+        this.placement = builder.placement;
+        this.dropout = builder.dropout;
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
     }
 
@@ -93,5 +87,56 @@ public class SublayerConnection extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SublayerConnection}. */
+    public static final class Builder {
+        private NormPlacement placement = NormPlacement.POST;
+        private float dropout;
+
+        Builder() {}
+
+        /**
+         * Sets where the LayerNorm sits (default {@link NormPlacement#POST}).
+         *
+         * @param placement the placement
+         * @return this builder
+         */
+        public Builder optNormPlacement(NormPlacement placement) {
+            this.placement = placement;
+            return this;
+        }
+
+        /**
+         * Sets the dropout on the sub-layer's output (default 0).
+         *
+         * @param dropout the rate
+         * @return this builder
+         */
+        public Builder optDropout(float dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Builds the block.
+         *
+         * @return the block
+         */
+        public SublayerConnection build() {
+            if (placement == null || !(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("needs a norm placement and dropout in [0, 1)");
+            }
+            return new SublayerConnection(this);
+        }
     }
 }

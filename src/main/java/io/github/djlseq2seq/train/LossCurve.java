@@ -8,6 +8,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -25,7 +26,7 @@ public final class LossCurve {
      */
     public static void plot(Path metrics, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        XYSeries train = new XYSeries("training loss (smoothed ε)");
+        XYSeries train = new XYSeries("training loss (label-smoothed)");
         XYSeries dev = new XYSeries("validation loss");
         List<Map<String, Double>> events = MetricsLog.read(metrics);
         for (Map<String, Double> e : events) {
@@ -50,6 +51,9 @@ public final class LossCurve {
                         true,
                         false,
                         false);
+        // points too: a short run may have a single validation
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        chart.getXYPlot().setRenderer(renderer);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 800, 500);
     }
 }
