@@ -312,7 +312,7 @@ public final class TrainingLoop {
             if (evaluator != null) {
                 event.putAll(evaluator.evaluate(model));
             }
-            log.accept("validation " + format(event));
+            log.accept(format(event));
             metrics.write(event);
             Object value = event.get(selectBy);
             double score = value instanceof Number ? ((Number) value).doubleValue() : Double.NaN;
