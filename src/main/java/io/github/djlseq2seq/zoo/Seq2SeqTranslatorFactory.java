@@ -46,36 +46,62 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
         }
         Path dir = model.getModelPath();
         TransformerConfig config = ((Seq2SeqTransformer) model.getBlock()).getConfig();
-        try {
-            Seq2SeqTokenizer source;
-            Seq2SeqTokenizer target;
-            if (Files.exists(dir.resolve(Seq2SeqArtifact.TOKENIZER))) {
-                source = Tokenizers.load(dir.resolve(Seq2SeqArtifact.TOKENIZER));
-                target = source;
-            } else {
-                source = Tokenizers.load(dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER));
-                target = Tokenizers.load(dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER));
-            }
-            checkSize("source", source, config.getSourceVocabSize(), dir);
-            checkSize("target", target, config.getTargetVocabSize(), dir);
-            return (Translator<I, O>) new Seq2SeqTranslator(source, target, options(arguments));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the tokenizer of " + dir, e);
+        Seq2SeqTokenizer source;
+        Seq2SeqTokenizer target;
+        if (Files.exists(dir.resolve(Seq2SeqArtifact.TOKENIZER))) {
+            Path file = dir.resolve(Seq2SeqArtifact.TOKENIZER);
+            source = tokenizer(file, "source", config.getSourceVocabSize());
+            target = source;
+            checkSize(file, source, "target", config.getTargetVocabSize());
+        } else {
+            source =
+                    tokenizer(
+                            dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER),
+                            "source",
+                            config.getSourceVocabSize());
+            target =
+                    tokenizer(
+                            dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER),
+                            "target",
+                            config.getTargetVocabSize());
         }
+        return (Translator<I, O>) new Seq2SeqTranslator(source, target, options(arguments));
     }
 
-    private static void checkSize(String side, Seq2SeqTokenizer tokenizer, int expected, Path dir) {
-        if (tokenizer.size() != expected) {
+    /**
+     * Loads a tokenizer of an exported model and checks its size against the configuration.
+     *
+     * @param file the tokenizer file
+     * @param side "source" or "target"
+     * @param vocabSize the model's vocabulary size on that side
+     * @return the tokenizer
+     * @throws UncheckedIOException if it is missing or unreadable (the message names the file)
+     * @throws IllegalArgumentException if its size does not match the model
+     */
+    static Seq2SeqTokenizer tokenizer(Path file, String side, int vocabSize) {
+        Seq2SeqTokenizer tokenizer;
+        try {
+            tokenizer = Tokenizers.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read tokenizer " + file + ": " + e, e);
+        }
+        checkSize(file, tokenizer, side, vocabSize);
+        return tokenizer;
+    }
+
+    private static void checkSize(
+            Path file, Seq2SeqTokenizer tokenizer, String side, int vocabSize) {
+        if (tokenizer.size() != vocabSize) {
             throw new IllegalArgumentException(
-                    dir
-                            + ": the "
-                            + side
-                            + " tokenizer has "
+                    file
+                            + ": the tokenizer has "
                             + tokenizer.size()
                             + " tokens but the model's "
                             + side
-                            + "VocabSize is "
-                            + expected);
+                            + "VocabSize ("
+                            + Seq2SeqArtifact.CONFIG
+                            + ") is "
+                            + vocabSize);
         }
     }
 
