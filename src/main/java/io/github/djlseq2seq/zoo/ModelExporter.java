@@ -244,8 +244,8 @@ public final class ModelExporter {
         }
 
         /**
-         * Sets the decoding options written to serving.properties (default: greedy, the defaults of
-         * {@link DecodingOptions}).
+         * Sets the default decoding options written to serving.properties (default: those of {@link
+         * DecodingOptions}, beam search with 4 beams); Criteria arguments override them.
          *
          * @param options the options
          * @return this builder

@@ -10,9 +10,11 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
+import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.testng.annotations.Test;
 
 /** An exported model loads through stock DJL Criteria and translates as before export. */
@@ -33,6 +35,26 @@ public class CriteriaLoadingTest {
                             .optEngine("PyTorch")
                             .build();
             assertEquals(translate(criteria), before);
+            // DJL loaded a checked copy it made in its cache, under the artifact's content hash
+            Path copies =
+                    Seq2SeqArtifact.artifactDirectory(f.cacheDir().resolve("cache/repo"), "tiny");
+            try (Stream<Path> files = Files.walk(copies)) {
+                assertTrue(
+                        files.anyMatch(p -> p.endsWith(Seq2SeqArtifact.PARAMETERS)),
+                        "a copy under " + copies);
+            }
+            // serving.properties holds defaults; Criteria arguments override them
+            Criteria<String, String> beams =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelPath(dir)
+                            .optEngine("PyTorch")
+                            .optArgument("beamSize", 3)
+                            .build();
+            try (ZooModel<String, String> model = beams.loadModel()) {
+                Seq2SeqTranslator translator = (Seq2SeqTranslator) model.getTranslator();
+                assertEquals(translator.getOptions().getBeamSize(), 3);
+            }
         }
     }
 
