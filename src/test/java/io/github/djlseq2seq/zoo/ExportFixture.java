@@ -41,9 +41,10 @@ final class ExportFixture implements AutoCloseable {
     static final List<String> INPUTS = List.of(TEXTS.get(0), "", TEXTS.get(2));
 
     /** The source and decoder-input ids whose logits the tests compare. */
-    static final int[][] SOURCE_IDS = {{2, 40, 41, 42, 43, 3}, {2, 50, 51, 3, 0, 0}};
+    static final int[][] SOURCE_IDS = RoundTripMain.SOURCE_IDS;
 
-    static final int[][] DECODER_IDS = {{2, 60, 61}, {2, 70, 0}};
+    /** The decoder-input ids whose logits the tests compare. */
+    static final int[][] DECODER_IDS = RoundTripMain.DECODER_IDS;
 
     final Path root;
     final BpeTokenizer tokenizer;
