@@ -159,9 +159,7 @@ public final class ParameterFiles {
                                 + p.getKey()
                                 + " has shape "
                                 + got
-                                + " but the model configuration ("
-                                + Seq2SeqArtifact.CONFIG
-                                + ") makes it "
+                                + " but the model configuration makes it "
                                 + want
                                 + ": the parameters and the configuration do not belong"
                                 + " together");

@@ -2,6 +2,7 @@ package io.github.djlseq2seq.zoo;
 
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotEquals;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
@@ -56,6 +57,32 @@ public class CriteriaLoadingTest {
                 assertEquals(translator.getOptions().getBeamSize(), 3);
             }
         }
+    }
+
+    @Test
+    public void reexportedDirectoryIsNotServedFromTheCacheOfTheOldOne() throws Exception {
+        try (ExportFixture first = new ExportFixture(1);
+                ExportFixture second = new ExportFixture(2)) {
+            List<String> expected = second.translate(ExportFixture.INPUTS);
+            assertNotEquals(first.translate(ExportFixture.INPUTS), expected);
+            Path dir = second.root.resolve("model");
+            ModelExporter.export(
+                    first.model, first.tokenizer, first.tokenizer, first.options, dir, false);
+            assertEquals(translate(plain(dir)), first.translate(ExportFixture.INPUTS));
+            // same path, artifact id and version: DJL's cached copy is named by the files' hash
+            ModelExporter.export(
+                    second.model, second.tokenizer, second.tokenizer, second.options, dir, true);
+            assertEquals(translate(plain(dir)), expected);
+        }
+    }
+
+    /** The call. DJL reads the location when the Criteria is built. */
+    private static Criteria<String, String> plain(Path dir) {
+        return Criteria.builder()
+                .setTypes(String.class, String.class)
+                .optModelPath(dir)
+                .optEngine("PyTorch")
+                .build();
     }
 
     @Test
