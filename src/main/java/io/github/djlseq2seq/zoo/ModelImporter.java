@@ -135,6 +135,10 @@ public final class ModelImporter {
         ArtifactMetadata.Embedded metadata = ArtifactMetadata.readEmbedded(dir);
         if (metadata != null) {
             for (Map.Entry<String, String> e : metadata.sha1().entrySet()) {
+                if (!ArtifactMetadata.MODEL_FILES.contains(e.getKey())) {
+                    throw new MalformedModelException(
+                            metadata.file() + " lists an unexpected file " + e.getKey());
+                }
                 Path file = dir.resolve(e.getKey());
                 if (!Files.isRegularFile(file)) {
                     throw new FileNotFoundException(
@@ -157,27 +161,15 @@ public final class ModelImporter {
         checkFactories(dir.resolve(Seq2SeqArtifact.SERVING_PROPERTIES));
         try {
             TransformerConfig config = Seq2SeqBlockFactory.config(dir);
-            try (Model model = Model.newInstance(Seq2SeqArtifact.MODEL_NAME, Device.cpu())) {
+            try (Model model =
+                    Model.newInstance(Seq2SeqArtifact.MODEL_NAME, Device.cpu(), "PyTorch")) {
                 Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config).build();
                 ParameterFiles.loadModelParameters(
                         block, model.getNDManager(), dir.resolve(Seq2SeqArtifact.PARAMETERS));
             }
-            if (Files.exists(dir.resolve(Seq2SeqArtifact.TOKENIZER))) {
-                Path file = dir.resolve(Seq2SeqArtifact.TOKENIZER);
-                Seq2SeqTranslatorFactory.tokenizer(file, "source", config.getSourceVocabSize());
-                Seq2SeqTranslatorFactory.tokenizer(file, "target", config.getTargetVocabSize());
-            } else {
-                Seq2SeqTranslatorFactory.tokenizer(
-                        dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER),
-                        "source",
-                        config.getSourceVocabSize());
-                Seq2SeqTranslatorFactory.tokenizer(
-                        dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER),
-                        "target",
-                        config.getTargetVocabSize());
-            }
+            Seq2SeqTranslatorFactory.tokenizers(dir, config);
         } catch (UncheckedIOException e) {
-            throw e.getCause();
+            throw new IOException(e.getMessage(), e.getCause());
         } catch (IllegalArgumentException e) {
             throw new MalformedModelException(e.getMessage(), e);
         }

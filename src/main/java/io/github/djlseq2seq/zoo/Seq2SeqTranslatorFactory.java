@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -46,26 +47,37 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
         }
         Path dir = model.getModelPath();
         TransformerConfig config = ((Seq2SeqTransformer) model.getBlock()).getConfig();
-        Seq2SeqTokenizer source;
-        Seq2SeqTokenizer target;
-        if (Files.exists(dir.resolve(Seq2SeqArtifact.TOKENIZER))) {
-            Path file = dir.resolve(Seq2SeqArtifact.TOKENIZER);
-            source = tokenizer(file, "source", config.getSourceVocabSize());
-            target = source;
-            checkSize(file, source, "target", config.getTargetVocabSize());
-        } else {
-            source =
-                    tokenizer(
-                            dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER),
-                            "source",
-                            config.getSourceVocabSize());
-            target =
-                    tokenizer(
-                            dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER),
-                            "target",
-                            config.getTargetVocabSize());
+        List<Seq2SeqTokenizer> tokenizers = tokenizers(dir, config);
+        return (Translator<I, O>)
+                new Seq2SeqTranslator(tokenizers.get(0), tokenizers.get(1), options(arguments));
+    }
+
+    /**
+     * Loads the tokenizers of an exported model, the shared one or the source and target ones, and
+     * checks their sizes against the configuration.
+     *
+     * @param dir the model directory
+     * @param config the model configuration
+     * @return the source and the target tokenizer (the same object when shared)
+     * @throws UncheckedIOException if a file is missing or unreadable (the message names it)
+     * @throws IllegalArgumentException if a size does not match the model
+     */
+    static List<Seq2SeqTokenizer> tokenizers(Path dir, TransformerConfig config) {
+        Path shared = dir.resolve(Seq2SeqArtifact.TOKENIZER);
+        if (Files.exists(shared)) {
+            Seq2SeqTokenizer tokenizer = tokenizer(shared, "source", config.getSourceVocabSize());
+            checkSize(shared, tokenizer, "target", config.getTargetVocabSize());
+            return List.of(tokenizer, tokenizer);
         }
-        return (Translator<I, O>) new Seq2SeqTranslator(source, target, options(arguments));
+        return List.of(
+                tokenizer(
+                        dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER),
+                        "source",
+                        config.getSourceVocabSize()),
+                tokenizer(
+                        dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER),
+                        "target",
+                        config.getTargetVocabSize()));
     }
 
     /**
@@ -78,7 +90,7 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
      * @throws UncheckedIOException if it is missing or unreadable (the message names the file)
      * @throws IllegalArgumentException if its size does not match the model
      */
-    static Seq2SeqTokenizer tokenizer(Path file, String side, int vocabSize) {
+    private static Seq2SeqTokenizer tokenizer(Path file, String side, int vocabSize) {
         Seq2SeqTokenizer tokenizer;
         try {
             tokenizer = Tokenizers.load(file);

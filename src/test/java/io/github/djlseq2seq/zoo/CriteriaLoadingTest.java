@@ -6,12 +6,20 @@ import static org.testng.Assert.assertNotEquals;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
+import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
+import io.github.djlseq2seq.data.BpeTokenizer;
+import io.github.djlseq2seq.data.BpeTrainingConfig;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.model.Seq2SeqTransformer;
+import io.github.djlseq2seq.model.TransformerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,6 +81,49 @@ public class CriteriaLoadingTest {
             ModelExporter.export(
                     second.model, second.tokenizer, second.tokenizer, second.options, dir, true);
             assertEquals(translate(plain(dir)), expected);
+        }
+    }
+
+    @Test
+    public void separateVocabulariesLoadAndImport() throws Exception {
+        try (ExportFixture f = new ExportFixture();
+                Model model = Model.newInstance("seq2seq", Device.cpu())) {
+            BpeTrainingConfig bpe = BpeTrainingConfig.builder().optVocabSize(280).build();
+            BpeTokenizer english =
+                    BpeTokenizer.train(
+                            List.of(ExportFixture.TEXTS.get(0), ExportFixture.TEXTS.get(2)), bpe);
+            BpeTokenizer spanish =
+                    BpeTokenizer.train(
+                            List.of(ExportFixture.TEXTS.get(1), ExportFixture.TEXTS.get(3)), bpe);
+            TransformerConfig config =
+                    TransformerConfig.builder()
+                            .setSourceVocabSize(english.size())
+                            .setTargetVocabSize(spanish.size())
+                            .optModelDim(16)
+                            .optNumHeads(2)
+                            .optEncoderLayers(1)
+                            .optDecoderLayers(1)
+                            .optFeedForwardDim(32)
+                            .optDropout(0f)
+                            .optMaxLength(64)
+                            .build();
+            Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config).build();
+            model.setBlock(block);
+            block.initialize(
+                    model.getNDManager(), DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+            List<String> before;
+            try (Predictor<String, String> p =
+                    model.newPredictor(new Seq2SeqTranslator(english, spanish, f.options))) {
+                before = p.batchPredict(ExportFixture.INPUTS);
+            }
+            Path zip =
+                    ModelExporter.export(
+                            model, english, spanish, f.options, f.root.resolve("m.zip"), false);
+            Path dir = ModelImporter.builder().build().importModel(zip, f.root.resolve("imported"));
+            assertTrue(Files.isRegularFile(dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER)));
+            assertTrue(Files.isRegularFile(dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER)));
+            assertFalse(Files.exists(dir.resolve(Seq2SeqArtifact.TOKENIZER)));
+            assertEquals(translate(plain(dir)), before);
         }
     }
 
