@@ -8,26 +8,17 @@ import io.github.djlseq2seq.model.TransformerConfig;
 import io.github.djlseq2seq.train.Checkpoints;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Copies an exported model (a directory or a {@code .zip}) into a directory of its own and checks
@@ -64,7 +55,6 @@ public final class ModelImporter {
     /** Default limit on an entry's expansion ratio (parameters barely compress; zeros do 1000×). */
     public static final int DEFAULT_MAX_RATIO = 100;
 
-    private static final long RATIO_FLOOR = 1 << 20;
     private static final String GROUP_PATH =
             "model/"
                     + Seq2SeqArtifact.APPLICATION
@@ -111,7 +101,14 @@ public final class ModelImporter {
             if (Files.isDirectory(source)) {
                 copyDirectory(source, target);
             } else {
-                extract(source, target);
+                new SafeZip(
+                                maxBytes,
+                                maxEntries,
+                                maxRatio,
+                                ModelImporter::allowed,
+                                ModelImporter::allowedDirectory,
+                                ALLOWED)
+                        .extract(source, target);
             }
             verify(target);
             return target;
@@ -216,126 +213,6 @@ public final class ModelImporter {
                 Checkpoints.deleteTree(p);
             }
         }
-    }
-
-    private void extract(Path zip, Path target) throws IOException {
-        try (ZipFile zf = new ZipFile(zip.toFile())) {
-            List<? extends ZipEntry> entries = Collections.list(zf.entries());
-            if (entries.size() > maxEntries) {
-                throw new IOException(
-                        zip + " has " + entries.size() + " entries; the limit is " + maxEntries);
-            }
-            // first check every entry, so that a bad archive writes nothing
-            List<Path> destinations = new ArrayList<>();
-            Set<Path> seen = new HashSet<>();
-            long declared = 0;
-            for (ZipEntry e : entries) {
-                Path dest = destination(zip, target, e);
-                if (!seen.add(dest)) {
-                    throw new IOException(zip + ": duplicate entry " + e.getName());
-                }
-                destinations.add(dest);
-                if (e.getSize() > 0) {
-                    declared += e.getSize();
-                }
-                if (e.getSize() > maxBytes || declared > maxBytes) {
-                    throw new IOException(
-                            zip
-                                    + ": entry "
-                                    + e.getName()
-                                    + " brings the declared uncompressed size to "
-                                    + Math.max(declared, e.getSize())
-                                    + " bytes; the limit is "
-                                    + maxBytes
-                                    + " (a zip bomb?)");
-                }
-            }
-            long total = 0;
-            for (int i = 0; i < entries.size(); i++) {
-                ZipEntry e = entries.get(i);
-                Path dest = destinations.get(i);
-                if (e.isDirectory()) {
-                    Files.createDirectories(dest);
-                    continue;
-                }
-                Files.createDirectories(dest.getParent());
-                try (InputStream in = zf.getInputStream(e);
-                        OutputStream out =
-                                Files.newOutputStream(dest, StandardOpenOption.CREATE_NEW)) {
-                    total = copy(zip, e, in, out, total);
-                }
-            }
-        }
-    }
-
-    /** Copies one entry, counting the bytes it really expands to. */
-    private long copy(Path zip, ZipEntry e, InputStream in, OutputStream out, long total)
-            throws IOException {
-        byte[] buf = new byte[1 << 16];
-        long written = 0;
-        for (int n; (n = in.read(buf)) > 0; ) {
-            written += n;
-            total += n;
-            if (e.getSize() >= 0 && written > e.getSize()) {
-                throw new IOException(
-                        zip
-                                + ": entry "
-                                + e.getName()
-                                + " expands beyond its declared "
-                                + e.getSize()
-                                + " bytes (a zip bomb?)");
-            }
-            if (total > maxBytes) {
-                throw new IOException(
-                        zip
-                                + ": entries expand beyond the limit of "
-                                + maxBytes
-                                + " bytes at "
-                                + e.getName()
-                                + " (a zip bomb?)");
-            }
-            if (written > RATIO_FLOOR
-                    && written > (double) maxRatio * Math.max(1, e.getCompressedSize())) {
-                throw new IOException(
-                        zip
-                                + ": entry "
-                                + e.getName()
-                                + " expands more than "
-                                + maxRatio
-                                + " times its compressed "
-                                + e.getCompressedSize()
-                                + " bytes (a zip bomb?)");
-            }
-            out.write(buf, 0, n);
-        }
-        return total;
-    }
-
-    /** Resolves an entry inside the target, refusing anything that could land outside it. */
-    private static Path destination(Path zip, Path target, ZipEntry e) throws IOException {
-        String name = e.getName();
-        String file = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
-        boolean unsafe =
-                file.isEmpty()
-                        || file.startsWith("/")
-                        || file.contains("\\")
-                        || file.contains(":")
-                        || file.contains("\0")
-                        || Stream.of(file.split("/", -1))
-                                .anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."));
-        Path root = target.toAbsolutePath().normalize();
-        Path dest = root.resolve(file).normalize();
-        if (unsafe || !dest.startsWith(root) || dest.equals(root)) {
-            throw new IOException(
-                    zip
-                            + ": unsafe entry name "
-                            + name
-                            + " (it would be written outside the model)");
-        }
-        if (e.isDirectory() ? !allowedDirectory(file) : !allowed(file)) {
-            throw new IOException(zip + ": unexpected entry " + name + "; " + ALLOWED);
-        }
-        return dest;
     }
 
     private static boolean allowed(String relative) {
