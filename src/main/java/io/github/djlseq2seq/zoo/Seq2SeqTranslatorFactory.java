@@ -24,6 +24,14 @@ import java.util.Set;
  * against the model's vocabulary sizes, and takes decoding options from the Criteria arguments or
  * {@code serving.properties} ({@code beamSize}, {@code lengthPenalty}, {@code maxLengthRatio},
  * {@code maxLengthOffset}).
+ *
+ * <p>DJL picks the translator factory before it reads {@code serving.properties}, from the Criteria
+ * and the artifact's arguments only. An exported directory supplies those arguments through its
+ * nested repository {@code metadata.json}, so {@code Criteria.builder().setTypes(String.class,
+ * String.class).optModelPath(dir)} finds this factory unaided. A zip cannot (DJL reads nothing in
+ * it before extracting it): name the factory with {@code .optTranslatorFactory(new
+ * DeferredTranslatorFactory())}, which reads it from {@code serving.properties}, or with the URL
+ * argument {@code ?translatorFactory=io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory}.
  */
 public class Seq2SeqTranslatorFactory implements TranslatorFactory {
 
