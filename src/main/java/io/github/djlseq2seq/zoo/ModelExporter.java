@@ -4,100 +4,332 @@ import ai.djl.Model;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
+import io.github.djlseq2seq.model.TransformerConfig;
 import io.github.djlseq2seq.train.Checkpoints;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
- * Writes a trained model as a DJL model-zoo directory (see {@link Seq2SeqArtifact}) that stock DJL
- * loads with {@code Criteria.builder().setTypes(String.class, String.class)
- * .optModelPath(dir).optEngine("PyTorch").build().loadModel()}.
+ * Writes a trained model as a DJL model artifact (see {@link Seq2SeqArtifact}): a directory, or the
+ * same files in a {@code .zip} when the output name ends with {@code .zip}.
  *
- * <p>The directory is written next to its target under a temporary name and renamed into place when
- * complete; an existing target is replaced only when {@code overwrite} is set.
+ * <pre>
+ *   ModelExporter.builder()
+ *           .setModel(model)                 // its block: an initialised Seq2SeqTransformer
+ *           .setTokenizer(tokenizer)         // or setTokenizers(source, target)
+ *           .optDecodingOptions(options)     // written to serving.properties
+ *           .optArtifactId("bible-en-es")
+ *           .build()
+ *           .export(Path.of("bible-en-es"));  // or "bible-en-es.zip"
+ * </pre>
+ *
+ * <p>The output is written next to its target under a temporary name and renamed into place when
+ * complete; an existing target is replaced only with {@code optOverwrite(true)}.
  */
 public final class ModelExporter {
 
-    private ModelExporter() {}
+    /** The artifact id used when none is given. */
+    public static final String DEFAULT_ARTIFACT_ID = "seq2seq";
+
+    /** The artifact version used when none is given. */
+    public static final String DEFAULT_VERSION = "1.0.0";
+
+    private static final Pattern ARTIFACT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)*");
+
+    private final Model model;
+    private final Seq2SeqTokenizer source;
+    private final Seq2SeqTokenizer target;
+    private final DecodingOptions options;
+    private final String artifactId;
+    private final String version;
+    private final boolean overwrite;
+
+    private ModelExporter(Builder b) {
+        model = b.model;
+        source = b.source;
+        target = b.target;
+        options = b.options;
+        artifactId = b.artifactId;
+        version = b.version;
+        overwrite = b.overwrite;
+    }
 
     /**
-     * Exports a model.
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Exports a model to a directory (kept for callers of the first version of this class).
      *
      * @param model a model whose block is an initialised {@link Seq2SeqTransformer}
      * @param source the source tokenizer
      * @param target the target tokenizer (the same object when shared)
      * @param options the default decoding options written to serving.properties
-     * @param dir the directory to create
-     * @param overwrite whether an existing directory may be replaced
-     * @return the directory
-     * @throws IOException if writing fails, or the directory exists and overwrite is false
+     * @param out the directory, or a {@code .zip} file, to create
+     * @param overwrite whether an existing output may be replaced
+     * @return the output
+     * @throws IOException if writing fails, or the output exists and overwrite is false
      */
     public static Path export(
             Model model,
             Seq2SeqTokenizer source,
             Seq2SeqTokenizer target,
             DecodingOptions options,
-            Path dir,
+            Path out,
             boolean overwrite)
             throws IOException {
-        Seq2SeqTransformer block = (Seq2SeqTransformer) model.getBlock();
-        if (Files.exists(dir) && !overwrite) {
-            throw new IOException(dir + " already exists; not overwriting it");
+        return builder()
+                .setModel(model)
+                .setTokenizers(source, target)
+                .optDecodingOptions(options)
+                .optOverwrite(overwrite)
+                .build()
+                .export(out);
+    }
+
+    /**
+     * Writes the artifact.
+     *
+     * @param out the directory to create, or a file whose name ends with {@code .zip}
+     * @return {@code out}
+     * @throws IOException if writing fails, or {@code out} exists and overwriting is off
+     */
+    public Path export(Path out) throws IOException {
+        if (Files.exists(out) && !overwrite) {
+            throw new IOException(out + " already exists; not overwriting it");
         }
-        Path parent = dir.toAbsolutePath().getParent();
+        Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, dir.getFileName() + ".tmp-");
+        Path tmp = Files.createTempDirectory(parent, out.getFileName() + ".tmp-");
         try {
-            model.setProperty("Epoch", "0");
-            model.save(tmp, Seq2SeqArtifact.MODEL_NAME);
-            block.getConfig().save(tmp.resolve(Seq2SeqArtifact.CONFIG));
-            if (source == target) {
-                source.save(tmp.resolve(Seq2SeqArtifact.TOKENIZER));
+            writeDirectory(tmp);
+            if (isZip(out)) {
+                Path zip = tmp.resolve(Seq2SeqArtifact.MODEL_NAME + ".zip");
+                zip(tmp, zip);
+                replace(zip, out);
             } else {
-                source.save(tmp.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER));
-                target.save(tmp.resolve(Seq2SeqArtifact.TARGET_TOKENIZER));
+                Path dir = tmp.resolve(Seq2SeqArtifact.MODEL_NAME);
+                replace(dir, out);
             }
-            Files.writeString(
-                    tmp.resolve(Seq2SeqArtifact.SERVING_PROPERTIES),
-                    servingProperties(options),
-                    StandardCharsets.UTF_8);
-            if (Files.exists(dir)) {
-                Checkpoints.deleteTree(dir);
-            }
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            return dir;
-        } catch (IOException | RuntimeException e) {
+            return out;
+        } finally {
             Checkpoints.deleteTree(tmp);
-            throw e;
         }
     }
 
-    static String servingProperties(DecodingOptions options) {
-        return "# djl-seq2seq model: load with DJL Criteria (String -> String)\n"
-                + "engine=PyTorch\n"
-                + "option.modelName="
-                + Seq2SeqArtifact.MODEL_NAME
-                + "\n"
-                + "blockFactory="
-                + Seq2SeqBlockFactory.class.getName()
-                + "\n"
-                + "translatorFactory="
-                + Seq2SeqTranslatorFactory.class.getName()
-                + "\n"
-                + "beamSize="
-                + options.getBeamSize()
-                + "\n"
-                + "lengthPenalty="
-                + options.getLengthPenalty()
-                + "\n"
-                + "maxLengthRatio="
-                + options.getMaxLengthRatio()
-                + "\n"
-                + "maxLengthOffset="
-                + options.getMaxLengthOffset()
-                + "\n";
+    private void writeDirectory(Path tmp) throws IOException {
+        Path dir = tmp.resolve(Seq2SeqArtifact.MODEL_NAME);
+        Files.createDirectories(dir);
+        String epoch = model.getProperty("Epoch");
+        model.setProperty("Epoch", "0"); // the file name: seq2seq-0000.params
+        try {
+            model.save(dir, Seq2SeqArtifact.MODEL_NAME);
+        } finally {
+            if (epoch == null) {
+                model.getProperties().remove("Epoch");
+            } else {
+                model.setProperty("Epoch", epoch);
+            }
+        }
+        ((Seq2SeqTransformer) model.getBlock())
+                .getConfig()
+                .save(dir.resolve(Seq2SeqArtifact.CONFIG));
+        if (source == target) {
+            source.save(dir.resolve(Seq2SeqArtifact.TOKENIZER));
+        } else {
+            source.save(dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER));
+            target.save(dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER));
+        }
+        Files.writeString(
+                dir.resolve(Seq2SeqArtifact.SERVING_PROPERTIES),
+                ArtifactMetadata.servingProperties(options),
+                StandardCharsets.UTF_8);
+        ArtifactMetadata.writeEmbedded(dir, artifactId, version);
+    }
+
+    private static boolean isZip(Path out) {
+        return out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip");
+    }
+
+    /** Zips a directory's files with paths relative to it, in sorted order. */
+    private static void zip(Path tmp, Path zip) throws IOException {
+        Path dir = tmp.resolve(Seq2SeqArtifact.MODEL_NAME);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(zip));
+                ZipOutputStream zos = new ZipOutputStream(os)) {
+            for (Path f : files) {
+                zos.putNextEntry(new ZipEntry(dir.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, zos);
+                zos.closeEntry();
+            }
+        }
+    }
+
+    private void replace(Path from, Path out) throws IOException {
+        if (Files.exists(out)) {
+            if (Files.isDirectory(out)) {
+                Checkpoints.deleteTree(out);
+            } else {
+                Files.delete(out);
+            }
+        }
+        Files.move(from, out, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Builds a {@link ModelExporter}; {@code set} for required fields, {@code opt} for others. */
+    public static final class Builder {
+
+        private Model model;
+        private Seq2SeqTokenizer source;
+        private Seq2SeqTokenizer target;
+        private DecodingOptions options = DecodingOptions.builder().build();
+        private String artifactId = DEFAULT_ARTIFACT_ID;
+        private String version = DEFAULT_VERSION;
+        private boolean overwrite;
+
+        private Builder() {}
+
+        /**
+         * Sets the model to export.
+         *
+         * @param model a model whose block is an initialised {@link Seq2SeqTransformer}
+         * @return this builder
+         */
+        public Builder setModel(Model model) {
+            this.model = model;
+            return this;
+        }
+
+        /**
+         * Sets one tokenizer for both sides (a shared vocabulary).
+         *
+         * @param tokenizer the tokenizer
+         * @return this builder
+         */
+        public Builder setTokenizer(Seq2SeqTokenizer tokenizer) {
+            return setTokenizers(tokenizer, tokenizer);
+        }
+
+        /**
+         * Sets the tokenizers; pass the same object twice for a shared vocabulary.
+         *
+         * @param source the source tokenizer
+         * @param target the target tokenizer
+         * @return this builder
+         */
+        public Builder setTokenizers(Seq2SeqTokenizer source, Seq2SeqTokenizer target) {
+            this.source = source;
+            this.target = target;
+            return this;
+        }
+
+        /**
+         * Sets the default decoding options written to serving.properties (default: those of {@link
+         * DecodingOptions}, beam search with 4 beams); Criteria arguments override them.
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder optDecodingOptions(DecodingOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /**
+         * Sets the artifact id under which DJL repositories and the model zoo list the model
+         * (default {@value #DEFAULT_ARTIFACT_ID}).
+         *
+         * @param artifactId letters, digits, '.', '_' and '-', starting with a letter or digit
+         * @return this builder
+         */
+        public Builder optArtifactId(String artifactId) {
+            this.artifactId = artifactId;
+            return this;
+        }
+
+        /**
+         * Sets the artifact version (default {@value #DEFAULT_VERSION}).
+         *
+         * @param version dot-separated numbers
+         * @return this builder
+         */
+        public Builder optVersion(String version) {
+            this.version = version;
+            return this;
+        }
+
+        /**
+         * Sets whether an existing output may be replaced (default false).
+         *
+         * @param overwrite whether to replace
+         * @return this builder
+         */
+        public Builder optOverwrite(boolean overwrite) {
+            this.overwrite = overwrite;
+            return this;
+        }
+
+        /**
+         * Checks the settings and builds the exporter.
+         *
+         * @return the exporter
+         * @throws IllegalArgumentException if something is missing, the model is not an initialised
+         *     {@link Seq2SeqTransformer}, or a tokenizer's size differs from the model's vocabulary
+         *     size
+         */
+        public ModelExporter build() {
+            if (model == null || source == null || target == null || options == null) {
+                throw new IllegalArgumentException(
+                        "ModelExporter needs a model, tokenizers and decoding options");
+            }
+            if (!(model.getBlock() instanceof Seq2SeqTransformer block) || !block.isInitialized()) {
+                throw new IllegalArgumentException(
+                        "the model's block must be an initialised Seq2SeqTransformer");
+            }
+            if (artifactId == null || !ARTIFACT_ID.matcher(artifactId).matches()) {
+                throw new IllegalArgumentException("bad artifact id: " + artifactId);
+            }
+            if (version == null || !VERSION.matcher(version).matches()) {
+                throw new IllegalArgumentException("bad version: " + version);
+            }
+            TransformerConfig config = block.getConfig();
+            checkSize("source", source, config.getSourceVocabSize());
+            checkSize("target", target, config.getTargetVocabSize());
+            return new ModelExporter(this);
+        }
+
+        private static void checkSize(String side, Seq2SeqTokenizer tokenizer, int vocabSize) {
+            if (tokenizer.size() != vocabSize) {
+                throw new IllegalArgumentException(
+                        "the "
+                                + side
+                                + " tokenizer has "
+                                + tokenizer.size()
+                                + " tokens but the model's "
+                                + side
+                                + "VocabSize is "
+                                + vocabSize);
+            }
+        }
     }
 }

@@ -1,7 +1,10 @@
 package io.github.djlseq2seq.zoo;
 
+import java.nio.file.Path;
+
 /**
- * The files of an exported djl-seq2seq model directory, a DJL model-zoo artifact:
+ * The files of an exported djl-seq2seq model, a DJL model artifact (a directory, or the same files
+ * in a {@code .zip}):
  *
  * <pre>
  *   seq2seq-0000.params   parameters, DJL's .params format
@@ -9,9 +12,24 @@ package io.github.djlseq2seq.zoo;
  *   tokenizer.json        the tokenizer, HuggingFace format (source and target share it), or
  *   source-tokenizer.json and target-tokenizer.json when the vocabularies are separate
  *   serving.properties    engine, BlockFactory, TranslatorFactory, model name, decoding options
+ *   model/nlp/machine_translation/io/github/djlseq2seq/ARTIFACT_ID/metadata.json
+ *                         DJL repository metadata naming the files above (with their SHA-1) and
+ *                         the factories, so that DJL treats the directory as a one-model
+ *                         {@code LocalRepository}
  * </pre>
+ *
+ * <p>The nested {@code metadata.json} is what lets stock DJL pick the translator of a directory
+ * without being told: DJL chooses the {@code TranslatorFactory} from the Criteria and the
+ * artifact's arguments <em>before</em> it reads {@code serving.properties}, and only a repository
+ * {@code metadata.json} supplies artifact arguments for a local path.
  */
 public final class Seq2SeqArtifact {
+
+    /** The model zoo group id of djl-seq2seq models. */
+    public static final String GROUP_ID = "io.github.djlseq2seq";
+
+    /** The DJL application path of djl-seq2seq models. */
+    public static final String APPLICATION = "nlp/machine_translation";
 
     /** The model name, and prefix of the parameter file. */
     public static final String MODEL_NAME = "seq2seq";
@@ -34,5 +52,39 @@ public final class Seq2SeqArtifact {
     /** The file DJL's Criteria reads the factories and options from. */
     public static final String SERVING_PROPERTIES = "serving.properties";
 
+    /** The DJL repository metadata file. */
+    public static final String METADATA = "metadata.json";
+
     private Seq2SeqArtifact() {}
+
+    /**
+     * Returns where DJL's {@code LocalRepository} looks for the metadata of a model of this group,
+     * relative to the repository root: {@code model/nlp/machine_translation/io/github/djlseq2seq/
+     * ARTIFACT_ID/metadata.json}.
+     *
+     * @param root the repository root
+     * @param artifactId the artifact id
+     * @return the metadata file
+     */
+    public static Path metadataFile(Path root, String artifactId) {
+        return artifactDirectory(root, artifactId).resolve(METADATA);
+    }
+
+    /**
+     * Returns the directory of an artifact in a DJL local repository (see {@link #metadataFile}).
+     *
+     * @param root the repository root
+     * @param artifactId the artifact id
+     * @return the directory
+     */
+    public static Path artifactDirectory(Path root, String artifactId) {
+        Path dir = root.resolve("model");
+        for (String part : APPLICATION.split("/")) {
+            dir = dir.resolve(part);
+        }
+        for (String part : GROUP_ID.split("\\.")) {
+            dir = dir.resolve(part);
+        }
+        return dir.resolve(artifactId);
+    }
 }

@@ -1,5 +1,6 @@
 package io.github.djlseq2seq.zoo;
 
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
@@ -12,8 +13,16 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Builds the {@link Seq2SeqTransformer} of an exported model from its {@code config.json}; named in
- * {@code serving.properties} so that DJL's {@code Criteria} can load the model.
+ * Builds the {@link Seq2SeqTransformer} of an exported model from its {@code config.json} and loads
+ * its parameters; named in {@code serving.properties} and the repository metadata so that DJL's
+ * {@code Criteria} can load the model.
+ *
+ * <p>The parameters are loaded here, through {@link ParameterFiles}, rather than by DJL (the
+ * artifact sets {@code option.hasParameter=false}), because DJL's loader silently skips a file that
+ * is not a DJL parameter file and accepts arrays of any shape. Every error is an unchecked
+ * exception whose message names the file: {@link UncheckedIOException} when a file is missing or
+ * unreadable, {@link IllegalArgumentException} when one is malformed or does not match the
+ * configuration.
  */
 public class Seq2SeqBlockFactory implements BlockFactory {
 
@@ -23,11 +32,37 @@ public class Seq2SeqBlockFactory implements BlockFactory {
     @Override
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) {
         Path dir = Files.isDirectory(modelPath) ? modelPath : modelPath.getParent();
-        Path config = dir.resolve(Seq2SeqArtifact.CONFIG);
         try {
-            return Seq2SeqTransformer.builder().setConfig(TransformerConfig.load(config)).build();
+            Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config(dir)).build();
+            ParameterFiles.loadModelParameters(
+                    block, model.getNDManager(), dir.resolve(Seq2SeqArtifact.PARAMETERS));
+            return block;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read model configuration " + config, e);
+            model.close(); // DJL drops the model when the factory fails, without closing it
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (MalformedModelException e) {
+            model.close();
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads the configuration of an exported model.
+     *
+     * @param dir the model directory
+     * @return the configuration
+     * @throws UncheckedIOException if the file is missing or unreadable
+     * @throws IllegalArgumentException if it is malformed (the message names the file)
+     */
+    static TransformerConfig config(Path dir) {
+        Path file = dir.resolve(Seq2SeqArtifact.CONFIG);
+        try {
+            return TransformerConfig.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read model configuration " + file, e);
         }
     }
 }

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,6 +24,14 @@ import java.util.Set;
  * against the model's vocabulary sizes, and takes decoding options from the Criteria arguments or
  * {@code serving.properties} ({@code beamSize}, {@code lengthPenalty}, {@code maxLengthRatio},
  * {@code maxLengthOffset}).
+ *
+ * <p>DJL picks the translator factory before it reads {@code serving.properties}, from the Criteria
+ * and the artifact's arguments only. An exported directory supplies those arguments through its
+ * nested repository {@code metadata.json}, so {@code Criteria.builder().setTypes(String.class,
+ * String.class).optModelPath(dir)} finds this factory unaided. A zip cannot (DJL reads nothing in
+ * it before extracting it): name the factory with {@code .optTranslatorFactory(new
+ * DeferredTranslatorFactory())}, which reads it from {@code serving.properties}, or with the URL
+ * argument {@code ?translatorFactory=io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory}.
  */
 public class Seq2SeqTranslatorFactory implements TranslatorFactory {
 
@@ -46,36 +55,73 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
         }
         Path dir = model.getModelPath();
         TransformerConfig config = ((Seq2SeqTransformer) model.getBlock()).getConfig();
-        try {
-            Seq2SeqTokenizer source;
-            Seq2SeqTokenizer target;
-            if (Files.exists(dir.resolve(Seq2SeqArtifact.TOKENIZER))) {
-                source = Tokenizers.load(dir.resolve(Seq2SeqArtifact.TOKENIZER));
-                target = source;
-            } else {
-                source = Tokenizers.load(dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER));
-                target = Tokenizers.load(dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER));
-            }
-            checkSize("source", source, config.getSourceVocabSize(), dir);
-            checkSize("target", target, config.getTargetVocabSize(), dir);
-            return (Translator<I, O>) new Seq2SeqTranslator(source, target, options(arguments));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the tokenizer of " + dir, e);
-        }
+        List<Seq2SeqTokenizer> tokenizers = tokenizers(dir, config);
+        return (Translator<I, O>)
+                new Seq2SeqTranslator(tokenizers.get(0), tokenizers.get(1), options(arguments));
     }
 
-    private static void checkSize(String side, Seq2SeqTokenizer tokenizer, int expected, Path dir) {
-        if (tokenizer.size() != expected) {
+    /**
+     * Loads the tokenizers of an exported model, the shared one or the source and target ones, and
+     * checks their sizes against the configuration.
+     *
+     * @param dir the model directory
+     * @param config the model configuration
+     * @return the source and the target tokenizer (the same object when shared)
+     * @throws UncheckedIOException if a file is missing or unreadable (the message names it)
+     * @throws IllegalArgumentException if a size does not match the model
+     */
+    static List<Seq2SeqTokenizer> tokenizers(Path dir, TransformerConfig config) {
+        Path shared = dir.resolve(Seq2SeqArtifact.TOKENIZER);
+        if (Files.exists(shared)) {
+            Seq2SeqTokenizer tokenizer = tokenizer(shared, "source", config.getSourceVocabSize());
+            checkSize(shared, tokenizer, "target", config.getTargetVocabSize());
+            return List.of(tokenizer, tokenizer);
+        }
+        return List.of(
+                tokenizer(
+                        dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER),
+                        "source",
+                        config.getSourceVocabSize()),
+                tokenizer(
+                        dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER),
+                        "target",
+                        config.getTargetVocabSize()));
+    }
+
+    /**
+     * Loads a tokenizer of an exported model and checks its size against the configuration.
+     *
+     * @param file the tokenizer file
+     * @param side "source" or "target"
+     * @param vocabSize the model's vocabulary size on that side
+     * @return the tokenizer
+     * @throws UncheckedIOException if it is missing or unreadable (the message names the file)
+     * @throws IllegalArgumentException if its size does not match the model
+     */
+    private static Seq2SeqTokenizer tokenizer(Path file, String side, int vocabSize) {
+        Seq2SeqTokenizer tokenizer;
+        try {
+            tokenizer = Tokenizers.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read tokenizer " + file + ": " + e, e);
+        }
+        checkSize(file, tokenizer, side, vocabSize);
+        return tokenizer;
+    }
+
+    private static void checkSize(
+            Path file, Seq2SeqTokenizer tokenizer, String side, int vocabSize) {
+        if (tokenizer.size() != vocabSize) {
             throw new IllegalArgumentException(
-                    dir
-                            + ": the "
-                            + side
-                            + " tokenizer has "
+                    file
+                            + ": the tokenizer has "
                             + tokenizer.size()
                             + " tokens but the model's "
                             + side
-                            + "VocabSize is "
-                            + expected);
+                            + "VocabSize ("
+                            + Seq2SeqArtifact.CONFIG
+                            + ") is "
+                            + vocabSize);
         }
     }
 

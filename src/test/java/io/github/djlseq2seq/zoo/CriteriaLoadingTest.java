@@ -1,7 +1,10 @@
 package io.github.djlseq2seq.zoo;
 
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotEquals;
 import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -9,78 +12,189 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
 import io.github.djlseq2seq.data.BpeTokenizer;
 import io.github.djlseq2seq.data.BpeTrainingConfig;
-import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
-import io.github.djlseq2seq.train.Checkpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.testng.annotations.Test;
 
 /** An exported model loads through stock DJL Criteria and translates as before export. */
 public class CriteriaLoadingTest {
 
-    static final List<String> TEXTS =
-            List.of(
-                    "In the beginning God created the heavens and the earth.",
-                    "En el principio crió Dios los cielos y la tierra.",
-                    "And God said, Let there be light: and there was light.",
-                    "Y dijo Dios: Sea la luz: y fué la luz.");
+    @Test
+    public void directoryLoadsWithThePlainCriteriaCall() throws Exception {
+        try (ExportFixture f = new ExportFixture()) {
+            List<String> before = f.translate(ExportFixture.INPUTS);
+            assertEquals(before.get(1), "");
+            assertFalse(before.get(0).isEmpty(), "an untrained model still emits tokens");
+            Path dir = f.export("model");
+            assertTrue(Files.isRegularFile(Seq2SeqArtifact.metadataFile(dir, "tiny")));
+            Criteria<String, String> criteria =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelPath(dir)
+                            .optEngine("PyTorch")
+                            .build();
+            assertEquals(translate(criteria), before);
+            // DJL loaded a checked copy it made in its cache, under the artifact's content hash
+            Path copies =
+                    Seq2SeqArtifact.artifactDirectory(f.cacheDir().resolve("cache/repo"), "tiny");
+            try (Stream<Path> files = Files.walk(copies)) {
+                assertTrue(
+                        files.anyMatch(p -> p.endsWith(Seq2SeqArtifact.PARAMETERS)),
+                        "a copy under " + copies);
+            }
+            // serving.properties holds defaults; Criteria arguments override them
+            Criteria<String, String> beams =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelPath(dir)
+                            .optEngine("PyTorch")
+                            .optArgument("beamSize", 3)
+                            .build();
+            try (ZooModel<String, String> model = beams.loadModel()) {
+                Seq2SeqTranslator translator = (Seq2SeqTranslator) model.getTranslator();
+                assertEquals(translator.getOptions().getBeamSize(), 3);
+            }
+        }
+    }
 
     @Test
-    public void exportedModelLoadsWithCriteriaAndTranslatesTheSame() throws Exception {
-        BpeTokenizer tokenizer =
-                BpeTokenizer.train(TEXTS, BpeTrainingConfig.builder().optVocabSize(300).build());
-        TransformerConfig config =
-                TransformerConfig.builder()
-                        .setSourceVocabSize(tokenizer.size())
-                        .setTargetVocabSize(tokenizer.size())
-                        .optModelDim(16)
-                        .optNumHeads(2)
-                        .optEncoderLayers(1)
-                        .optDecoderLayers(1)
-                        .optFeedForwardDim(32)
-                        .optDropout(0f)
-                        .optMaxLength(64)
-                        .optShareEmbeddings(true)
-                        .optTieOutputEmbedding(true)
-                        .build();
-        DecodingOptions options = DecodingOptions.builder().optBeamSize(1).build();
-        Path dir = Files.createTempDirectory("export").resolve("model");
-        List<String> before;
-        try (Model model = Model.newInstance("seq2seq", Device.cpu())) {
+    public void reexportedDirectoryIsNotServedFromTheCacheOfTheOldOne() throws Exception {
+        try (ExportFixture first = new ExportFixture(1);
+                ExportFixture second = new ExportFixture(2)) {
+            List<String> expected = second.translate(ExportFixture.INPUTS);
+            assertNotEquals(first.translate(ExportFixture.INPUTS), expected);
+            Path dir = second.root.resolve("model");
+            ModelExporter.export(
+                    first.model, first.tokenizer, first.tokenizer, first.options, dir, false);
+            assertEquals(translate(plain(dir)), first.translate(ExportFixture.INPUTS));
+            // same path, artifact id and version: DJL's cached copy is named by the files' hash
+            ModelExporter.export(
+                    second.model, second.tokenizer, second.tokenizer, second.options, dir, true);
+            assertEquals(translate(plain(dir)), expected);
+        }
+    }
+
+    @Test
+    public void separateVocabulariesLoadAndImport() throws Exception {
+        try (ExportFixture f = new ExportFixture();
+                Model model = Model.newInstance("seq2seq", Device.cpu())) {
+            BpeTrainingConfig bpe = BpeTrainingConfig.builder().optVocabSize(280).build();
+            BpeTokenizer english =
+                    BpeTokenizer.train(
+                            List.of(ExportFixture.TEXTS.get(0), ExportFixture.TEXTS.get(2)), bpe);
+            BpeTokenizer spanish =
+                    BpeTokenizer.train(
+                            List.of(ExportFixture.TEXTS.get(1), ExportFixture.TEXTS.get(3)), bpe);
+            TransformerConfig config =
+                    TransformerConfig.builder()
+                            .setSourceVocabSize(english.size())
+                            .setTargetVocabSize(spanish.size())
+                            .optModelDim(16)
+                            .optNumHeads(2)
+                            .optEncoderLayers(1)
+                            .optDecoderLayers(1)
+                            .optFeedForwardDim(32)
+                            .optDropout(0f)
+                            .optMaxLength(64)
+                            .build();
             Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config).build();
             model.setBlock(block);
             block.initialize(
                     model.getNDManager(), DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+            List<String> before;
             try (Predictor<String, String> p =
-                    model.newPredictor(new Seq2SeqTranslator(tokenizer, tokenizer, options))) {
-                before = p.batchPredict(List.of(TEXTS.get(0), "", TEXTS.get(2)));
+                    model.newPredictor(new Seq2SeqTranslator(english, spanish, f.options))) {
+                before = p.batchPredict(ExportFixture.INPUTS);
             }
-            ModelExporter.export(model, tokenizer, tokenizer, options, dir, false);
+            Path zip =
+                    ModelExporter.export(
+                            model, english, spanish, f.options, f.root.resolve("m.zip"), false);
+            Path dir = ModelImporter.builder().build().importModel(zip, f.root.resolve("imported"));
+            assertTrue(Files.isRegularFile(dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER)));
+            assertTrue(Files.isRegularFile(dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER)));
+            assertFalse(Files.exists(dir.resolve(Seq2SeqArtifact.TOKENIZER)));
+            assertEquals(translate(plain(dir)), before);
         }
-        assertEquals(before.get(1), "");
-        assertTrue(!before.get(0).isEmpty(), "an untrained model still emits tokens");
-        Criteria<String, String> criteria =
-                Criteria.builder()
-                        .setTypes(String.class, String.class)
-                        .optModelPath(dir)
-                        .optEngine("PyTorch")
-                        // DJL's own factory that reads translatorFactory from serving.properties
-                        .optTranslatorFactory(new DeferredTranslatorFactory())
-                        .build();
+    }
+
+    /** The call. DJL reads the location when the Criteria is built. */
+    private static Criteria<String, String> plain(Path dir) {
+        return Criteria.builder()
+                .setTypes(String.class, String.class)
+                .optModelPath(dir)
+                .optEngine("PyTorch")
+                .build();
+    }
+
+    @Test
+    public void directoryLoadsFromAFileUrl() throws Exception {
+        try (ExportFixture f = new ExportFixture()) {
+            List<String> before = f.translate(ExportFixture.INPUTS);
+            Path dir = f.export("model");
+            Criteria<String, String> criteria =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelUrls(dir.toUri().toString())
+                            .optEngine("PyTorch")
+                            .build();
+            assertTrue(dir.toUri().toString().startsWith("file:"));
+            assertEquals(translate(criteria), before);
+        }
+    }
+
+    @Test
+    public void zipLoadsWithDeferredTranslatorFactoryOrUrlArgument() throws Exception {
+        try (ExportFixture f = new ExportFixture()) {
+            List<String> before = f.translate(ExportFixture.INPUTS);
+            Path zip = f.export("model.zip");
+            assertTrue(Files.isRegularFile(zip));
+            // DJL reads no artifact arguments from a zip before extracting it: without a factory
+            // it looks for a String -> String translator among its defaults and finds none
+            Criteria<String, String> plain =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelPath(zip)
+                            .optEngine("PyTorch")
+                            .build();
+            expectThrows(ModelNotFoundException.class, plain::loadModel);
+            Criteria<String, String> deferred =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelPath(zip)
+                            .optEngine("PyTorch")
+                            .optTranslatorFactory(new DeferredTranslatorFactory())
+                            .build();
+            assertEquals(translate(deferred), before);
+            Criteria<String, String> url =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelUrls(
+                                    zip.toUri()
+                                            + "?translatorFactory="
+                                            + Seq2SeqTranslatorFactory.class.getName())
+                            .optEngine("PyTorch")
+                            .build();
+            assertEquals(translate(url), before);
+        }
+    }
+
+    private static List<String> translate(Criteria<String, String> criteria) throws Exception {
         try (ZooModel<String, String> loaded = criteria.loadModel();
                 Predictor<String, String> p = loaded.newPredictor()) {
-            assertEquals(p.predict(TEXTS.get(0)), before.get(0));
-            assertEquals(p.batchPredict(List.of(TEXTS.get(0), "", TEXTS.get(2))), before);
-        } finally {
-            Checkpoints.deleteTree(dir.getParent());
+            assertEquals(
+                    p.predict(ExportFixture.INPUTS.get(0)),
+                    p.batchPredict(List.of(ExportFixture.INPUTS.get(0))).get(0));
+            return p.batchPredict(ExportFixture.INPUTS);
         }
     }
 }
