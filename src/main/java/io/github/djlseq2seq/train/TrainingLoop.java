@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import ai.djl.training.util.ProgressBar;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ public final class TrainingLoop {
     private final int padId;
     private final String selectBy;
     private final boolean higherIsBetter;
+    private final boolean progressBar;
 
     private TrainingLoop(Builder b) {
         model = b.model;
@@ -65,6 +67,7 @@ public final class TrainingLoop {
         padId = b.padId;
         selectBy = b.selectBy;
         higherIsBetter = b.higherIsBetter;
+        progressBar = b.progressBar;
     }
 
     /**
@@ -150,10 +153,12 @@ public final class TrainingLoop {
         private final long startNanos = System.nanoTime();
         private final double elapsedBefore;
         private double windowLoss;
+        private double lastLoss = Double.NaN;
         private long windowTokens;
         private int windowSteps;
         private long windowStart = System.nanoTime();
         private Path lastCheckpoint;
+        private final ProgressBar progress;
 
         Run(
                 Trainer trainer,
@@ -169,6 +174,28 @@ public final class TrainingLoop {
             this.metrics = metrics;
             this.state = state;
             this.elapsedBefore = state.elapsedSeconds;
+            this.progress = newProgressBar();
+        }
+
+        /** DJL's progress bar over steps (if bounded) or else seconds (if bounded), or null. */
+        private ProgressBar newProgressBar() {
+            if (!progressBar) {
+                return null;
+            }
+            if (settings.getMaxSteps() > 0) {
+                return new ProgressBar("Training steps", settings.getMaxSteps());
+            }
+            if (settings.getMaxMinutes() > 0) {
+                return new ProgressBar("Training time", (long) (settings.getMaxMinutes() * 60));
+            }
+            return null;
+        }
+
+        private void showProgress() {
+            if (progress != null) {
+                long done = settings.getMaxSteps() > 0 ? state.step : (long) elapsed();
+                progress.update(done, String.format("loss %.3f", lastLoss));
+            }
         }
 
         void epochs() throws IOException, TranslateException {
@@ -239,6 +266,8 @@ public final class TrainingLoop {
                                 + ". Try a lower --lr or more warmup.");
             }
             state.step = step;
+            lastLoss = value;
+            showProgress();
             long count = tokens.getLong();
             state.targetTokens += count;
             windowLoss += value;
@@ -395,8 +424,20 @@ public final class TrainingLoop {
         private int padId;
         private String selectBy = "devLoss";
         private boolean higherIsBetter;
+        private boolean progressBar;
 
         Builder() {}
+
+        /**
+         * Shows DJL's progress bar over the step budget, or else the time budget (default off).
+         *
+         * @param show whether to show it
+         * @return this builder
+         */
+        public Builder optProgressBar(boolean show) {
+            this.progressBar = show;
+            return this;
+        }
 
         /**
          * Sets the validation metric that picks the best checkpoint (default "devLoss", lower is

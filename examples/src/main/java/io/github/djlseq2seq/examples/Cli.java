@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             TranslateCommand.class,
             EvalCommand.class,
             BleuCommand.class,
+            ExportCommand.class,
             CopyTaskCommand.class
         })
 public final class Cli {

@@ -197,6 +197,7 @@ public final class TrainCommand implements Callable<Integer> {
                                 }
                             })
                     .optSelectBy("devBleu", true)
+                    .optProgressBar(true)
                     .build()
                     .run(resume);
 
