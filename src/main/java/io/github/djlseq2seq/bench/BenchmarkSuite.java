@@ -5,7 +5,7 @@ import java.io.PrintStream;
 /**
  * The whole base-cpu report, as the {@code bench} command prints it: engine and threads, the 1024³
  * matrix-product rate, the training step (time, tokens/s, FLOPs, fraction of the matmul rate,
- * resident memory) and, through {@link DecodingHook}, greedy decoding.
+ * resident memory) and greedy decoding with and without the cache ({@link DecodingReport}).
  *
  * <p>Run: {@code java -cp … io.github.djlseq2seq.bench.BenchmarkSuite [flags]}, flags as in {@link
  * BenchSettings}; {@code --memory-steps 2000} adds the memory-growth check (minutes).
@@ -48,7 +48,7 @@ public final class BenchmarkSuite {
         TrainingFigures figures = new TrainingBenchmark(settings, out::println).run();
         BenchmarkReport.training(figures, matmul).forEach(out::println);
         if (!settings.isSkipDecoding()) {
-            DecodingHook.run(out);
+            DecodingReport.run(out);
         }
         out.println(load("load_average_end"));
         return figures;
