@@ -183,10 +183,10 @@ public final class TrainingLoop {
                 return null;
             }
             if (settings.getMaxSteps() > 0) {
-                return new ProgressBar("Training steps", settings.getMaxSteps());
+                return new ProgressBar("Training", settings.getMaxSteps());
             }
             if (settings.getMaxMinutes() > 0) {
-                return new ProgressBar("Training time", (long) (settings.getMaxMinutes() * 60));
+                return new ProgressBar("Training", (long) (settings.getMaxMinutes() * 60));
             }
             return null;
         }
