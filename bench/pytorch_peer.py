@@ -78,6 +78,32 @@ class Seq2Seq(nn.Module):
         return self.transformer.decoder(self.embed(self.tgt_embed, tgt_in), memory, tgt_mask=mask)
 
 
+class CpuShare:
+    """The share of all CPUs' time that other processes used since creation (as CpuShare.java)."""
+
+    def __init__(self):
+        self.start = self._ticks()
+
+    @staticmethod
+    def _ticks():
+        with open("/proc/stat") as f:
+            cpu = [int(v) for v in f.readline().split()[1:9]]  # user … steal
+        idle = cpu[3] + cpu[4]  # idle, iowait
+        busy = sum(cpu) - idle
+        t = os.times()
+        own = round((t.user + t.system) * os.sysconf("SC_CLK_TCK"))
+        return busy, busy + idle, own
+
+    def others_percent(self):
+        busy, total, own = (a - b for a, b in zip(self._ticks(), self.start))
+        return 0.0 if total <= 0 else max(0.0, 100.0 * (busy - own) / total)
+
+    def line(self, key):
+        p = self.others_percent()
+        line(key, f"{p:.1f}", "% of the CPUs used by other processes"
+             + (": NOT REPRESENTATIVE" if p > 5 else ""))
+
+
 def line(key, value, note=""):
     print(f"{key:<26} {value:<10} {note}".rstrip(), flush=True)
 
@@ -106,7 +132,10 @@ def train(model, args):
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD)
     model.train()
     times, losses = [], []
+    others = None
     for step in range(args.warmup + args.steps):
+        if step == args.warmup:
+            others = CpuShare()
         src, tgt_in, tgt_out = batches[step % len(batches)]
         start = time.perf_counter()
         opt.zero_grad(set_to_none=True)
@@ -118,6 +147,7 @@ def train(model, args):
         losses.append(loss.item())
         if step >= args.warmup:
             times.append(time.perf_counter() - start)
+    others.line("train_others_cpu_pct")
     seconds = statistics.median(times)
     line("train_ms_per_step", f"{seconds * 1e3:.1f}", f"median of {args.steps} steps")
     line("train_tokens_per_s", f"{args.batch * args.length / seconds:.0f}",
@@ -174,12 +204,16 @@ def main():
          f"{torch.get_num_threads()}, inter-op threads {torch.get_num_interop_threads()}")
     line("load_average_start", f"{os.getloadavg()[0]:.2f}", LOAD_NOTE)
     if not args.skip_matmul:
+        others = CpuShare()
         line("matmul_gflops", f"{matmul_gflops():.1f}", "1024³ float32, median of 20")
+        others.line("matmul_others_cpu_pct")
     model = Seq2Seq()
     line("train_parameters", sum(p.numel() for p in model.parameters()))
     train(model, args)
     if args.decode_lengths:
+        others = CpuShare()
         decode(model, args)
+        others.line("decode_others_cpu_pct")
     line("load_average_end", f"{os.getloadavg()[0]:.2f}", LOAD_NOTE)
 
 

@@ -52,6 +52,7 @@ public final class BenchmarkReport {
                         fixed(f.flopsPerStep() / 1e9, 2),
                         "3 × forward matrix products (bench/README.md)"));
         lines.add(line("train_gflops", fixed(f.gflops(), 1), "achieved model FLOP rate"));
+        lines.add(othersLine("train_others_cpu_pct", f.othersCpuPercent()));
         if (!Double.isNaN(matmulGflops)) {
             lines.add(
                     line(
@@ -83,6 +84,22 @@ public final class BenchmarkReport {
                                     + s.getMemorySteps()));
         }
         return lines;
+    }
+
+    /**
+     * Formats the share of CPU time that other processes took during a measurement.
+     *
+     * @param key the line's key
+     * @param percent the share, see {@link CpuShare}
+     * @return the line
+     */
+    public static String othersLine(String key, double percent) {
+        return line(
+                key,
+                fixed(percent, 1),
+                percent > 5
+                        ? "% of the CPUs used by other processes: NOT REPRESENTATIVE"
+                        : "% of the CPUs used by other processes");
     }
 
     /**

@@ -38,17 +38,23 @@ public final class BenchmarkSuite {
         out.println(load("load_average_start"));
         double matmul = Double.NaN;
         if (!settings.isSkipMatmul()) {
+            CpuShare others = CpuShare.start();
             matmul = MatmulBenchmark.gflops(MATMUL_SIZE, 5, 20);
             out.println(
                     BenchmarkReport.line(
                             "matmul_gflops",
                             BenchmarkReport.fixed(matmul, 1),
                             MATMUL_SIZE + "³ float32, median of 20"));
+            out.println(
+                    BenchmarkReport.othersLine("matmul_others_cpu_pct", others.othersPercent()));
         }
         TrainingFigures figures = new TrainingBenchmark(settings, out::println).run();
         BenchmarkReport.training(figures, matmul).forEach(out::println);
         if (!settings.isSkipDecoding()) {
+            CpuShare others = CpuShare.start();
             DecodingReport.run(out);
+            out.println(
+                    BenchmarkReport.othersLine("decode_others_cpu_pct", others.othersPercent()));
         }
         out.println(load("load_average_end"));
         return figures;

@@ -8,7 +8,8 @@ import java.io.PrintStream;
  *
  * <p>Run: {@code java -cp … io.github.djlseq2seq.bench.ScalingSweep [--warmup N] [--steps N]}
  * (defaults 3 and 10 per point). Columns: B, S = T, ms per step, target tokens/s, GFLOP per step
- * ({@link TrainingFlops}) and achieved GFLOP/s.
+ * ({@link TrainingFlops}), achieved GFLOP/s, and the CPU share other processes took ({@link
+ * CpuShare}).
  */
 public final class ScalingSweep {
 
@@ -41,8 +42,9 @@ public final class ScalingSweep {
      */
     public static void run(int warmup, int steps, PrintStream out) {
         out.println(BenchmarkReport.line("engine", "djl", EngineInfo.describe()));
-        out.println("| B | S = T | ms/step | target tok/s | GFLOP/step | GFLOP/s |");
-        out.println("|---:|---:|---:|---:|---:|---:|");
+        out.println(
+                "| B | S = T | ms/step | target tok/s | GFLOP/step | GFLOP/s | others' CPU % |");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|");
         for (int length : LENGTHS) {
             row(32, length, warmup, steps, out);
         }
@@ -71,12 +73,13 @@ public final class ScalingSweep {
         TrainingFigures f = new TrainingBenchmark(settings, line -> {}).run();
         out.printf(
                 java.util.Locale.ROOT,
-                "| %d | %d | %.1f | %.0f | %.2f | %.1f |%n",
+                "| %d | %d | %.1f | %.0f | %.2f | %.1f | %.1f |%n",
                 batch,
                 length,
                 f.msPerStep(),
                 f.targetTokensPerSecond(),
                 f.flopsPerStep() / 1e9,
-                f.gflops());
+                f.gflops(),
+                f.othersCpuPercent());
     }
 }

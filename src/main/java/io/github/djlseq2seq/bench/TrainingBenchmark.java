@@ -87,6 +87,8 @@ public final class TrainingBenchmark {
         float lastLoss = Float.NaN;
         long rssFirst = -1;
         long rssLast = -1;
+        CpuShare others = null;
+        double othersPercent = Double.NaN;
         try (Model model = Model.newInstance("bench-base-cpu")) {
             Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config).build();
             model.setBlock(block);
@@ -96,12 +98,18 @@ public final class TrainingBenchmark {
                 long parameters = block.countParameters();
                 int total = settings.totalSteps();
                 for (int step = 1; step <= total; step++) {
+                    if (step == settings.getWarmupSteps() + 1) {
+                        others = CpuShare.start();
+                    }
                     long start = System.nanoTime();
                     float value = step(trainer, adam, loss, pool[step % BATCH_POOL], step);
                     double elapsed = (System.nanoTime() - start) / 1e9;
                     int timed = step - settings.getWarmupSteps() - 1;
                     if (timed >= 0 && timed < seconds.length) {
                         seconds[timed] = elapsed;
+                        if (timed == seconds.length - 1) {
+                            othersPercent = others.othersPercent();
+                        }
                     }
                     firstLoss = step == 1 ? value : firstLoss;
                     lastLoss = value;
@@ -129,7 +137,8 @@ public final class TrainingBenchmark {
                         firstLoss,
                         lastLoss,
                         rssFirst,
-                        rssLast);
+                        rssLast,
+                        othersPercent);
             }
         }
     }

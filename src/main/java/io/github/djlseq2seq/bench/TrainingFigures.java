@@ -12,6 +12,8 @@ package io.github.djlseq2seq.bench;
  * @param rssKibFirst resident memory after step {@value BenchSettings#FIRST_MEMORY_STEP} in KiB
  * @param rssKibLast resident memory after step {@link BenchSettings#getMemorySteps()} in KiB, or -1
  *     when that is not beyond the first reading
+ * @param othersCpuPercent the share of the machine's CPU time other processes used during the timed
+ *     steps ({@link CpuShare})
  */
 public record TrainingFigures(
         BenchSettings settings,
@@ -21,7 +23,8 @@ public record TrainingFigures(
         float firstLoss,
         float lastLoss,
         long rssKibFirst,
-        long rssKibLast) {
+        long rssKibLast,
+        double othersCpuPercent) {
 
     /**
      * Returns the median step time in milliseconds.
