@@ -130,8 +130,12 @@ public class TrainingLoopTest {
             Map<Integer, Double> b = losses(stopped);
             assertEquals(a.keySet(), b.keySet());
             assertEquals(a.size(), 16);
+            // libtorch's CPU kernels are not bitwise reproducible from run to run: two
+            // uninterrupted runs in one JVM already differ by ~2e-4 after 9 steps. A resume
+            // bug (lost Adam moments, wrong data position, unseeded dropout) moves the loss by
+            // 0.05 to 0.3 within two steps, so 2e-3 separates the two.
             for (int step : a.keySet()) {
-                assertEquals(b.get(step), a.get(step), 1e-6, "loss at step " + step);
+                assertEquals(b.get(step), a.get(step), 2e-3, "loss at step " + step);
             }
             // and the curve is not flat: the comparison can fail
             assertTrue(a.get(1) - a.get(16) > 0.1, a.toString());
