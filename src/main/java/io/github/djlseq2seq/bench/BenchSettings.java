@@ -1,6 +1,7 @@
 package io.github.djlseq2seq.bench;
 
 import io.github.djlseq2seq.model.TransformerConfig;
+import java.nio.file.Path;
 
 /**
  * What a training benchmark runs: the fixed model <em>base-cpu</em> (see {@link #baseCpu}) and the
@@ -11,12 +12,16 @@ import io.github.djlseq2seq.model.TransformerConfig;
  * (timed), {@code --memory-steps N} (default 100: resident memory is read after step 100 and, when
  * N > 100, after step N; 2000 for the full check; 0 for no reading), {@code --clip} (also clip the
  * global gradient norm to 1, as {@code TrainingLoop} does by default), {@code --skip-matmul},
- * {@code --skip-decoding}.
+ * {@code --skip-decoding}, {@code --profile FILE} (after the timed steps, record {@link
+ * #PROFILED_STEPS} more with libtorch's profiler and write its Chrome trace to FILE).
  */
 public final class BenchSettings {
 
     /** The step after which resident memory is first read. */
     public static final int FIRST_MEMORY_STEP = 100;
+
+    /** The steps recorded by the profiler when a profile file is given. */
+    public static final int PROFILED_STEPS = 5;
 
     private final int batch;
     private final int sourceLength;
@@ -27,6 +32,7 @@ public final class BenchSettings {
     private final boolean clip;
     private final boolean skipMatmul;
     private final boolean skipDecoding;
+    private final Path profile;
 
     private BenchSettings(Builder b) {
         batch = b.batch;
@@ -38,6 +44,7 @@ public final class BenchSettings {
         clip = b.clip;
         skipMatmul = b.skipMatmul;
         skipDecoding = b.skipDecoding;
+        profile = b.profile;
     }
 
     /**
@@ -65,6 +72,12 @@ public final class BenchSettings {
                 case "--clip" -> b.optClip(true);
                 case "--skip-matmul" -> b.optSkipMatmul(true);
                 case "--skip-decoding" -> b.optSkipDecoding(true);
+                case "--profile" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("--profile needs a file name");
+                    }
+                    b.optProfile(Path.of(args[++i]));
+                }
                 default -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(
@@ -181,6 +194,14 @@ public final class BenchSettings {
     }
 
     /**
+     * @return where libtorch's profiler writes its Chrome trace of {@link #PROFILED_STEPS} steps,
+     *     or null for no profile
+     */
+    public Path getProfile() {
+        return profile;
+    }
+
+    /**
      * Returns the number of steps run in all: warm-up, timed, then on to the memory readings.
      *
      * @return the steps
@@ -208,6 +229,7 @@ public final class BenchSettings {
         private boolean clip;
         private boolean skipMatmul;
         private boolean skipDecoding;
+        private Path profile;
 
         Builder() {}
 
@@ -297,6 +319,17 @@ public final class BenchSettings {
          */
         public Builder optSkipMatmul(boolean skip) {
             this.skipMatmul = skip;
+            return this;
+        }
+
+        /**
+         * Records {@link #PROFILED_STEPS} extra steps with libtorch's profiler (default none).
+         *
+         * @param file where the Chrome trace is written
+         * @return this builder
+         */
+        public Builder optProfile(Path file) {
+            this.profile = file;
             return this;
         }
 

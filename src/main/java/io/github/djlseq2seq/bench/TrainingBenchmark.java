@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -129,6 +130,9 @@ public final class TrainingBenchmark {
                                         ResidentMemory.kib() >> 10));
                     }
                 }
+                if (settings.getProfile() != null) {
+                    profile(trainer, adam, loss, pool, total);
+                }
                 return new TrainingFigures(
                         settings,
                         parameters,
@@ -141,6 +145,26 @@ public final class TrainingBenchmark {
                         othersPercent);
             }
         }
+    }
+
+    /** Records a few more steps with libtorch's profiler and writes its Chrome trace. */
+    private void profile(
+            Trainer trainer,
+            ResumableAdam adam,
+            PaddedCrossEntropyLoss loss,
+            int[][][][] pool,
+            int done) {
+        JniUtils.startProfile(false, true, false);
+        for (int i = 1; i <= BenchSettings.PROFILED_STEPS; i++) {
+            step(trainer, adam, loss, pool[(done + i) % BATCH_POOL], done + i);
+        }
+        JniUtils.stopProfile(settings.getProfile().toAbsolutePath().toString());
+        log.accept(
+                String.format(
+                        "  profile of %d steps: %s  (summary: python3 bench/profile_summary.py %s)",
+                        BenchSettings.PROFILED_STEPS,
+                        settings.getProfile(),
+                        settings.getProfile()));
     }
 
     /** One training step, as TrainingLoop's; returns the loss. */

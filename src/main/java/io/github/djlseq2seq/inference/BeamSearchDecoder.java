@@ -67,6 +67,17 @@ public final class BeamSearchDecoder implements SequenceDecoder {
                         }
                     }
                     NDArray logProbs = session.next(step.create(last)); // [A·k, V]
+                    if (options.getNoRepeatNgramSize() > 0) {
+                        int[][] histories = new int[last.length][];
+                        for (int a = 0; a < active.size(); a++) {
+                            for (int j = 0; j < k; j++) {
+                                histories[a * k + j] = beams[active.get(a)].tokens(j);
+                            }
+                        }
+                        logProbs =
+                                RepeatedNgrams.block(
+                                        step, logProbs, histories, options.getNoRepeatNgramSize());
+                    }
                     NDList top = logProbs.topK(width, 1); // values and ids, [A·k, 2k] each
                     float[] topLogProbs = top.get(0).toFloatArray();
                     long[] topIds = top.get(1).toLongArray();

@@ -18,6 +18,8 @@ public final class DecodingOptions {
     private final float lengthPenalty;
     private final float maxLengthRatio;
     private final int maxLengthOffset;
+    private final int noRepeatNgramSize;
+    private final boolean truncateSource;
     private final boolean incremental;
     private final int forcedLength;
 
@@ -26,6 +28,8 @@ public final class DecodingOptions {
         lengthPenalty = b.lengthPenalty;
         maxLengthRatio = b.maxLengthRatio;
         maxLengthOffset = b.maxLengthOffset;
+        noRepeatNgramSize = b.noRepeatNgramSize;
+        truncateSource = b.truncateSource;
         incremental = b.incremental;
         forcedLength = b.forcedLength;
     }
@@ -76,6 +80,24 @@ public final class DecodingOptions {
     }
 
     /**
+     * Returns the size n of the n-grams that may not repeat in an output (0: no blocking).
+     *
+     * @return n, or 0
+     */
+    public int getNoRepeatNgramSize() {
+        return noRepeatNgramSize;
+    }
+
+    /**
+     * Returns whether a source longer than the model accepts is cut to fit (else it is refused).
+     *
+     * @return whether over-long sources are truncated
+     */
+    public boolean isTruncateSource() {
+        return truncateSource;
+    }
+
+    /**
      * Returns whether decoding reuses cached keys and values (else it recomputes the whole prefix
      * at every step).
      *
@@ -123,6 +145,8 @@ public final class DecodingOptions {
                 + maxLengthRatio
                 + " n + "
                 + maxLengthOffset
+                + (noRepeatNgramSize > 0 ? ", no repeated " + noRepeatNgramSize + "-grams" : "")
+                + (truncateSource ? ", long sources truncated" : "")
                 + (incremental ? ", cached" : ", recomputed");
     }
 
@@ -132,6 +156,8 @@ public final class DecodingOptions {
         private float lengthPenalty = 0.6f;
         private float maxLengthRatio = 1.2f;
         private int maxLengthOffset = 10;
+        private int noRepeatNgramSize;
+        private boolean truncateSource;
         private boolean incremental = true;
         private int forcedLength;
 
@@ -182,6 +208,31 @@ public final class DecodingOptions {
         }
 
         /**
+         * Bans any token that would repeat an n-gram already in the output, as fairseq's {@code
+         * --no-repeat-ngram-size} (default 0, no blocking).
+         *
+         * @param n the n-gram size, 0 for none
+         * @return this builder
+         */
+        public Builder optNoRepeatNgramSize(int n) {
+            this.noRepeatNgramSize = n;
+            return this;
+        }
+
+        /**
+         * Cuts a source longer than the model's maximum length to its first tokens, as fairseq's
+         * {@code --truncate-source}, with a logged warning (default false: such a source is refused
+         * with an error naming it).
+         *
+         * @param truncate whether to truncate
+         * @return this builder
+         */
+        public Builder optTruncateSource(boolean truncate) {
+            this.truncateSource = truncate;
+            return this;
+        }
+
+        /**
          * Chooses incremental decoding with cached keys and values (default) or the recomputation
          * of the whole prefix at every step (for tests and benchmarks).
          *
@@ -226,6 +277,10 @@ public final class DecodingOptions {
             if (maxLengthOffset < 0) {
                 throw new IllegalArgumentException(
                         "maxLengthOffset must be at least 0, got " + maxLengthOffset);
+            }
+            if (noRepeatNgramSize < 0) {
+                throw new IllegalArgumentException(
+                        "noRepeatNgramSize must be at least 0, got " + noRepeatNgramSize);
             }
             if (forcedLength < 0 || (forcedLength > 0 && beamSize > 1)) {
                 throw new IllegalArgumentException("a forced length is for greedy decoding only");

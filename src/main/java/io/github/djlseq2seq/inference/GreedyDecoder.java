@@ -51,6 +51,14 @@ public final class GreedyDecoder implements SequenceDecoder {
             for (int t = 0; !sentences.isDone(); t++) {
                 try (NDManager step = call.newSubManager()) {
                     NDArray logProbs = session.next(step.create(sentences.lastTokens())); // [A,V]
+                    if (options.getNoRepeatNgramSize() > 0) {
+                        logProbs =
+                                RepeatedNgrams.block(
+                                        step,
+                                        logProbs,
+                                        sentences.histories(),
+                                        options.getNoRepeatNgramSize());
+                    }
                     NDList best = logProbs.topK(1, 1); // values and ids, [A, 1] each
                     float[] end = sentences.mustEnd(t) ? endColumn(logProbs) : null;
                     long[] kept =
@@ -103,6 +111,15 @@ public final class GreedyDecoder implements SequenceDecoder {
                 last[r] = t.isEmpty() ? SpecialTokens.START_ID : t.get(t.size() - 1);
             }
             return last;
+        }
+
+        /** Each row's tokens so far. */
+        int[][] histories() {
+            int[][] out = new int[active.length][];
+            for (int r = 0; r < active.length; r++) {
+                out[r] = tokens.get(active[r]).stream().mapToInt(Integer::intValue).toArray();
+            }
+            return out;
         }
 
         /** Whether some row reaches its maximum length at this step, where END is forced. */

@@ -77,6 +77,16 @@ final class SentenceBeams {
     }
 
     /**
+     * Returns the tokens a beam holds so far (not to be modified).
+     *
+     * @param beam the beam
+     * @return its tokens
+     */
+    int[] tokens(int beam) {
+        return tokens[beam];
+    }
+
+    /**
      * Returns which beam of the previous step each beam extends, for reordering caches.
      *
      * @param beam the new beam

@@ -11,6 +11,8 @@ import io.github.djlseq2seq.data.SpecialTokens;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A DJL {@link Translator} from source text to target text: tokenize, wrap in START/END, decode
@@ -31,6 +33,8 @@ import java.util.List;
  * output line.
  */
 public class Seq2SeqTranslator implements Translator<String, String> {
+
+    private static final Logger logger = LoggerFactory.getLogger(Seq2SeqTranslator.class);
 
     private static final String RESULTS = "djl-seq2seq.results";
 
@@ -95,6 +99,14 @@ public class Seq2SeqTranslator implements Translator<String, String> {
                 continue;
             }
             int[] ids = sourceTokenizer.encode(text);
+            if (ids.length + 2 > maxLength && options.isTruncateSource()) {
+                logger.warn(
+                        "Input {} has {} tokens with START and END; truncated to the model's {}",
+                        i + 1,
+                        ids.length + 2,
+                        maxLength);
+                ids = java.util.Arrays.copyOf(ids, maxLength - 2);
+            }
             if (ids.length + 2 > maxLength) {
                 throw new IllegalArgumentException(
                         "Input "
@@ -102,7 +114,8 @@ public class Seq2SeqTranslator implements Translator<String, String> {
                                 + " has "
                                 + (ids.length + 2)
                                 + " tokens with START and END; the model accepts at most "
-                                + maxLength);
+                                + maxLength
+                                + " (DecodingOptions.optTruncateSource cuts it to fit)");
             }
             int[] row = new int[ids.length + 2];
             row[0] = SpecialTokens.START_ID;

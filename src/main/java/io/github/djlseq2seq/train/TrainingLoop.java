@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.training.util.ProgressBar;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
@@ -93,7 +94,8 @@ public final class TrainingLoop {
     }
 
     /**
-     * Trains until the step, time or epoch budget is spent.
+     * Trains until the step, time or epoch budget is spent. The time budget counts training time:
+     * validation and evaluation at epoch ends are not charged to it.
      *
      * @param resume whether to continue from the latest checkpoint in the output directory
      * @return the final state
@@ -102,11 +104,22 @@ public final class TrainingLoop {
      * @throws TrainingDivergedException if the loss becomes NaN or infinite
      */
     public TrainingState run(boolean resume) throws IOException, TranslateException {
-        InverseSqrtSchedule schedule =
-                InverseSqrtSchedule.builder()
-                        .optPeak(settings.getPeakLearningRate())
-                        .optWarmupSteps(settings.getWarmupSteps())
-                        .build();
+        BudgetSchedule budgetSchedule = null;
+        Tracker schedule;
+        if (settings.getDecay() == TrainingSettings.Decay.LINEAR_TO_BUDGET) {
+            budgetSchedule =
+                    BudgetSchedule.builder()
+                            .optPeak(settings.getPeakLearningRate())
+                            .optWarmupSteps(settings.getWarmupSteps())
+                            .build();
+            schedule = budgetSchedule;
+        } else {
+            schedule =
+                    InverseSqrtSchedule.builder()
+                            .optPeak(settings.getPeakLearningRate())
+                            .optWarmupSteps(settings.getWarmupSteps())
+                            .build();
+        }
         ResumableAdam adam = ResumableAdam.builder().optLearningRateTracker(schedule).build();
         PaddedCrossEntropyLoss loss =
                 PaddedCrossEntropyLoss.builder()
@@ -131,7 +144,7 @@ public final class TrainingLoop {
             trainer.initialize(inputShapes);
             try (MetricsLog metrics =
                     new MetricsLog(outputDir.resolve("metrics.jsonl"), state.step)) {
-                new Run(trainer, adam, loss, checkpoints, metrics, state).epochs();
+                new Run(trainer, adam, budgetSchedule, loss, checkpoints, metrics, state).epochs();
             }
             LossCurve.plot(outputDir.resolve("metrics.jsonl"), outputDir.resolve("loss-curve.png"));
             return state;
@@ -146,11 +159,13 @@ public final class TrainingLoop {
     private final class Run {
         private final Trainer trainer;
         private final ResumableAdam adam;
+        private final BudgetSchedule budgetSchedule;
         private final PaddedCrossEntropyLoss loss;
         private final Checkpoints checkpoints;
         private final MetricsLog metrics;
         private final TrainingState state;
         private final long startNanos = System.nanoTime();
+        private long validationNanos;
         private final double elapsedBefore;
         private double windowLoss;
         private double lastLoss = Double.NaN;
@@ -163,12 +178,14 @@ public final class TrainingLoop {
         Run(
                 Trainer trainer,
                 ResumableAdam adam,
+                BudgetSchedule budgetSchedule,
                 PaddedCrossEntropyLoss loss,
                 Checkpoints checkpoints,
                 MetricsLog metrics,
                 TrainingState state) {
             this.trainer = trainer;
             this.adam = adam;
+            this.budgetSchedule = budgetSchedule;
             this.loss = loss;
             this.checkpoints = checkpoints;
             this.metrics = metrics;
@@ -253,6 +270,9 @@ public final class TrainingLoop {
             }
             adam.setGradientScale(clipScale());
             adam.setStep(step);
+            if (budgetSchedule != null) {
+                budgetSchedule.setProgress(budgetSpentFraction(step - 1));
+            }
             trainer.step();
             float value = lossSum.getFloat() / splits.length;
             if (!Float.isFinite(value)) {
@@ -329,7 +349,19 @@ public final class TrainingLoop {
             windowStart = System.nanoTime();
         }
 
+        /** Validates; its time is not charged to the training budget. */
         private void validate() throws IOException, TranslateException {
+            long start = System.nanoTime();
+            try {
+                validateAndSave();
+            } finally {
+                long spent = System.nanoTime() - start;
+                validationNanos += spent;
+                windowStart += spent; // tokens/s counts training time only
+            }
+        }
+
+        private void validateAndSave() throws IOException, TranslateException {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("step", state.step);
             event.put("epoch", state.epoch);
@@ -399,8 +431,21 @@ public final class TrainingLoop {
             return lastCheckpoint;
         }
 
+        /** Training time in seconds, this run's and before a resume; validation excluded. */
         private double elapsed() {
-            return elapsedBefore + (System.nanoTime() - startNanos) / 1e9;
+            return elapsedBefore + (System.nanoTime() - startNanos - validationNanos) / 1e9;
+        }
+
+        /** The fraction of the step or time budget spent, whichever is further along. */
+        private double budgetSpentFraction(int stepsDone) {
+            double fraction = 0;
+            if (settings.getMaxSteps() > 0) {
+                fraction = (double) stepsDone / settings.getMaxSteps();
+            }
+            if (settings.getMaxMinutes() > 0) {
+                fraction = Math.max(fraction, elapsed() / (settings.getMaxMinutes() * 60));
+            }
+            return fraction;
         }
 
         private boolean budgetSpent() {

@@ -11,6 +11,7 @@ public final class TrainingSettings {
     private final double maxMinutes;
     private final float peakLearningRate;
     private final int warmupSteps;
+    private final Decay decay;
     private final float clipNorm;
     private final float labelSmoothing;
     private final long seed;
@@ -24,6 +25,7 @@ public final class TrainingSettings {
         maxMinutes = b.maxMinutes;
         peakLearningRate = b.peakLearningRate;
         warmupSteps = b.warmupSteps;
+        decay = b.decay;
         clipNorm = b.clipNorm;
         labelSmoothing = b.labelSmoothing;
         seed = b.seed;
@@ -118,6 +120,21 @@ public final class TrainingSettings {
         return keepCheckpoints;
     }
 
+    /**
+     * @return how the learning rate falls after warmup
+     */
+    public Decay getDecay() {
+        return decay;
+    }
+
+    /** How the learning rate falls after warmup. */
+    public enum Decay {
+        /** With the inverse square root of the step ({@link InverseSqrtSchedule}), open-ended. */
+        INVERSE_SQRT,
+        /** Linearly to zero at the end of the step or time budget ({@link BudgetSchedule}). */
+        LINEAR_TO_BUDGET
+    }
+
     /** Builds {@link TrainingSettings}. */
     public static final class Builder {
         private int maxEpochs = 1000;
@@ -125,6 +142,7 @@ public final class TrainingSettings {
         private double maxMinutes;
         private float peakLearningRate = 7e-4f;
         private int warmupSteps = 4000;
+        private Decay decay = Decay.INVERSE_SQRT;
         private float clipNorm = 1f;
         private float labelSmoothing = 0.1f;
         private long seed = 42;
@@ -256,6 +274,18 @@ public final class TrainingSettings {
         }
 
         /**
+         * Sets how the learning rate falls after warmup (default {@link Decay#INVERSE_SQRT});
+         * {@link Decay#LINEAR_TO_BUDGET} needs a step or time budget.
+         *
+         * @param decay the decay
+         * @return this builder
+         */
+        public Builder optDecay(Decay decay) {
+            this.decay = decay;
+            return this;
+        }
+
+        /**
          * Validates and builds the settings.
          *
          * @return the settings
@@ -266,6 +296,10 @@ public final class TrainingSettings {
             check(maxMinutes >= 0, "maxMinutes must be ≥ 0, got " + maxMinutes);
             check(peakLearningRate > 0, "peakLearningRate must be positive");
             check(warmupSteps > 0, "warmupSteps must be positive, got " + warmupSteps);
+            check(decay != null, "decay must be set");
+            check(
+                    decay != Decay.LINEAR_TO_BUDGET || maxSteps > 0 || maxMinutes > 0,
+                    "decay LINEAR_TO_BUDGET needs a step or time budget (maxSteps or maxMinutes)");
             check(clipNorm >= 0, "clipNorm must be ≥ 0, got " + clipNorm);
             check(
                     labelSmoothing >= 0 && labelSmoothing < 1,

@@ -85,6 +85,12 @@ final class ArtifactMetadata {
                 + "\n"
                 + "maxLengthOffset="
                 + options.getMaxLengthOffset()
+                + "\n"
+                + "noRepeatNgramSize="
+                + options.getNoRepeatNgramSize()
+                + "\n"
+                + "truncateSource="
+                + options.isTruncateSource()
                 + "\n";
     }
 

@@ -23,7 +23,7 @@ import java.util.Set;
  * Creates the {@link Seq2SeqTranslator} of an exported model: reads its tokenizer(s), checks them
  * against the model's vocabulary sizes, and takes decoding options from the Criteria arguments or
  * {@code serving.properties} ({@code beamSize}, {@code lengthPenalty}, {@code maxLengthRatio},
- * {@code maxLengthOffset}).
+ * {@code maxLengthOffset}, {@code noRepeatNgramSize}, {@code truncateSource}).
  *
  * <p>DJL picks the translator factory before it reads {@code serving.properties}, from the Criteria
  * and the artifact's arguments only. An exported directory supplies those arguments through its
@@ -144,6 +144,12 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
         }
         if (arguments.containsKey("maxLengthOffset")) {
             b.optMaxLengthOffset(Integer.parseInt(arguments.get("maxLengthOffset").toString()));
+        }
+        if (arguments.containsKey("truncateSource")) {
+            b.optTruncateSource(Boolean.parseBoolean(arguments.get("truncateSource").toString()));
+        }
+        if (arguments.containsKey("noRepeatNgramSize")) {
+            b.optNoRepeatNgramSize(Integer.parseInt(arguments.get("noRepeatNgramSize").toString()));
         }
         return b.build();
     }

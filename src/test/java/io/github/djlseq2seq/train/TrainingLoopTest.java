@@ -96,6 +96,38 @@ public class TrainingLoopTest {
     }
 
     @Test
+    public void budgetDecayReachesZeroAtTheLastStep() throws Exception {
+        Path dir = Files.createTempDirectory("budget");
+        try (Model model = tinyModel(0f);
+                NDManager manager = NDManager.newBaseManager()) {
+            int[][] x = CopyTaskDataset.sequences(16, 6, VOCAB, 3);
+            ArrayDataset data = CopyTaskDataset.build(manager, x, 8);
+            TrainingSettings settings =
+                    TrainingSettings.builder()
+                            .optMaxSteps(20)
+                            .optWarmupSteps(4)
+                            .optPeakLearningRate(1e-3f)
+                            .optDecay(TrainingSettings.Decay.LINEAR_TO_BUDGET)
+                            .optLogEvery(1)
+                            .build();
+            loop(model, data, dir).optSettings(settings).build().run(false);
+            Map<Integer, Double> lr = new TreeMap<>();
+            for (Map<String, Double> e : MetricsLog.read(dir.resolve("metrics.jsonl"))) {
+                if (e.containsKey("lr")) {
+                    lr.put(e.get("step").intValue(), e.get("lr"));
+                }
+            }
+            // step s trains at peak · min(s / 4, 1) · (1 − (s − 1) / 20)
+            assertEquals(lr.get(2), 1e-3 * 0.5 * (1 - 1 / 20.0), 1e-8);
+            assertEquals(lr.get(4), 1e-3 * (1 - 3 / 20.0), 1e-8);
+            assertEquals(lr.get(20), 1e-3 * (1 - 19 / 20.0), 1e-8);
+            assertEquals(lr.size(), 20);
+        } finally {
+            Checkpoints.deleteTree(dir);
+        }
+    }
+
+    @Test
     public void resumedRunReproducesTheUninterruptedCurve() throws Exception {
         Path straight = Files.createTempDirectory("straight");
         Path stopped = Files.createTempDirectory("stopped");

@@ -3,6 +3,7 @@ package io.github.djlseq2seq.zoo;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotEquals;
+import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
@@ -11,6 +12,8 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.Repository;
+import ai.djl.repository.SimpleRepository;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
@@ -24,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.testng.annotations.Test;
 
 /** An exported model loads through stock DJL Criteria and translates as before export. */
@@ -153,20 +158,32 @@ public class CriteriaLoadingTest {
     }
 
     @Test
-    public void zipLoadsWithDeferredTranslatorFactoryOrUrlArgument() throws Exception {
+    public void zipLoadsWithThePlainCriteriaCallFromAPathOrAFileUrl() throws Exception {
         try (ExportFixture f = new ExportFixture()) {
             List<String> before = f.translate(ExportFixture.INPUTS);
             Path zip = f.export("model.zip");
             assertTrue(Files.isRegularFile(zip));
-            // DJL reads no artifact arguments from a zip before extracting it: without a factory
-            // it looks for a String -> String translator among its defaults and finds none
-            Criteria<String, String> plain =
+            // DJL alone picks a zip's translator before extracting it; Seq2SeqRepositoryFactory
+            // reads the zip's serving.properties in time
+            assertTrue(Repository.newInstance("zip", zip) instanceof SimpleRepository);
+            assertEquals(
+                    Seq2SeqRepositoryFactory.translatorFactoryInZip(zip),
+                    Seq2SeqTranslatorFactory.class.getName());
+            Criteria<String, String> path =
                     Criteria.builder()
                             .setTypes(String.class, String.class)
                             .optModelPath(zip)
                             .optEngine("PyTorch")
                             .build();
-            expectThrows(ModelNotFoundException.class, plain::loadModel);
+            assertEquals(translate(path), before);
+            Criteria<String, String> url =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelUrls(zip.toUri().toString())
+                            .optEngine("PyTorch")
+                            .build();
+            assertEquals(translate(url), before);
+            // the forms DJL alone needs keep working
             Criteria<String, String> deferred =
                     Criteria.builder()
                             .setTypes(String.class, String.class)
@@ -175,7 +192,7 @@ public class CriteriaLoadingTest {
                             .optTranslatorFactory(new DeferredTranslatorFactory())
                             .build();
             assertEquals(translate(deferred), before);
-            Criteria<String, String> url =
+            Criteria<String, String> query =
                     Criteria.builder()
                             .setTypes(String.class, String.class)
                             .optModelUrls(
@@ -184,7 +201,38 @@ public class CriteriaLoadingTest {
                                             + Seq2SeqTranslatorFactory.class.getName())
                             .optEngine("PyTorch")
                             .build();
-            assertEquals(translate(url), before);
+            assertEquals(translate(query), before);
+        }
+    }
+
+    @Test
+    public void aZipWithoutServingPropertiesStaysAsDjlLeavesIt() throws Exception {
+        Path dir = Files.createTempDirectory("plain-zip");
+        try {
+            Path zip = dir.resolve("other.zip");
+            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+                out.putNextEntry(new ZipEntry("model.pt"));
+                out.write(new byte[] {1, 2, 3});
+                out.closeEntry();
+            }
+            assertNull(Seq2SeqRepositoryFactory.translatorFactoryInZip(zip));
+            Criteria<String, String> plain =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelPath(zip)
+                            .optEngine("PyTorch")
+                            .build();
+            ModelNotFoundException e = expectThrows(ModelNotFoundException.class, plain::loadModel);
+            assertTrue(
+                    String.valueOf(e.getCause()).contains("No matching default translator"),
+                    String.valueOf(e.getCause()));
+            Path notAZip = dir.resolve("broken.zip");
+            Files.writeString(notAZip, "not a zip");
+            assertNull(Seq2SeqRepositoryFactory.translatorFactoryInZip(notAZip));
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import ai.djl.Application;
 import ai.djl.inference.Predictor;
 import ai.djl.repository.MRL;
 import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.DefaultModelZoo;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ModelZoo;
 import ai.djl.repository.zoo.ZooModel;
@@ -71,6 +72,15 @@ public class ModelZooTest {
                             .optEngine("PyTorch")
                             .build();
             assertEquals(translate(byUrl), before);
+            Criteria<String, String> byDjlGroup =
+                    Criteria.builder()
+                            .setTypes(String.class, String.class)
+                            .optModelUrls(url)
+                            .optGroupId(DefaultModelZoo.GROUP_ID)
+                            .optArtifactId("tiny")
+                            .optEngine("PyTorch")
+                            .build();
+            assertEquals(translate(byDjlGroup), before);
 
             Criteria<String, String> byZoo =
                     Criteria.builder()

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.DeferredTranslatorFactory;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -86,10 +85,6 @@ public final class RoundTripMain {
             return b.optModelUrls(location);
         }
         b.optModelPath(Path.of(location));
-        if (location.endsWith(".zip") && b.build().getInputClass() == String.class) {
-            // DJL picks a zip's translator before reading its serving.properties
-            b.optTranslatorFactory(new DeferredTranslatorFactory());
-        }
         return b;
     }
 }

@@ -49,6 +49,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-matmul", description = "Do not measure the matmul rate.")
     boolean skipMatmul;
 
+    @Option(
+            names = "--profile",
+            description =
+                    "Record 5 more training steps with libtorch's profiler into this Chrome trace"
+                            + " (summary: bench/profile_summary.py).")
+    java.nio.file.Path profile;
+
     @Option(names = "--skip-decoding", description = "Do not run the decoding benchmark.")
     boolean skipDecoding;
 
@@ -66,6 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
                         .optClip(clip)
                         .optSkipMatmul(skipMatmul)
                         .optSkipDecoding(skipDecoding)
+                        .optProfile(profile)
                         .build();
         BenchmarkSuite.run(settings, System.out);
         return 0;

@@ -44,7 +44,7 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.println(t.chrF(refs).format(2, true));
             System.out.printf(
                     "translated %d sentences in %.1f s (%s)%n",
-                    sources.size(), t.getSeconds(), decoding.options());
+                    sources.size(), t.getSeconds(), DecodingFlags.used(loaded));
         }
         return 0;
     }

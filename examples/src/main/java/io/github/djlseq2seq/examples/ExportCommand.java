@@ -75,6 +75,13 @@ public final class ExportCommand implements Callable<Integer> {
             description = "default length penalty alpha (default: ${DEFAULT-VALUE})")
     float lengthPenalty = 0.6f;
 
+    @Option(
+            names = "--no-repeat-ngram",
+            description =
+                    "default size of the n-grams that may not repeat, 0 = none (default:"
+                            + " ${DEFAULT-VALUE})")
+    int noRepeatNgram;
+
     @Option(names = "--overwrite", description = "replace --out if it exists")
     boolean overwrite;
 
@@ -88,7 +95,11 @@ public final class ExportCommand implements Callable<Integer> {
         TransformerConfig modelConfig = TransformerConfig.load(config);
         Seq2SeqTokenizer tok = Tokenizers.load(tokenizer);
         DecodingOptions options =
-                DecodingOptions.builder().optBeamSize(beam).optLengthPenalty(lengthPenalty).build();
+                DecodingOptions.builder()
+                        .optBeamSize(beam)
+                        .optLengthPenalty(lengthPenalty)
+                        .optNoRepeatNgramSize(noRepeatNgram)
+                        .build();
         try (Model model = Model.newInstance(Seq2SeqArtifact.MODEL_NAME, Device.cpu())) {
             Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(modelConfig).build();
             model.setBlock(block);

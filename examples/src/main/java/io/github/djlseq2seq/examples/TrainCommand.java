@@ -86,10 +86,17 @@ public final class TrainCommand implements Callable<Integer> {
     int batchTokens = 3000;
 
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-    float learningRate = 1e-3f;
+    float learningRate = 2e-3f;
 
     @Option(names = "--warmup", description = "warmup steps (default: ${DEFAULT-VALUE})")
-    int warmup = 400;
+    int warmup = 100;
+
+    @Option(
+            names = "--decay",
+            description =
+                    "learning-rate decay after warmup: ${COMPLETION-CANDIDATES}"
+                            + " (default: ${DEFAULT-VALUE})")
+    TrainingSettings.Decay decay = TrainingSettings.Decay.INVERSE_SQRT;
 
     @Option(
             names = "--label-smoothing",
@@ -111,7 +118,24 @@ public final class TrainCommand implements Callable<Integer> {
             description = "dev sentences translated at the end (default: ${DEFAULT-VALUE})")
     int samples = 5;
 
-    @Mixin ModelOptions modelOptions = new ModelOptions();
+    @Option(
+            names = "--beam",
+            description =
+                    "beam size of the final dev translation and the exported model's default (default: ${DEFAULT-VALUE})")
+    int beam = 4;
+
+    @Option(
+            names = "--alpha",
+            description = "GNMT length penalty α of the final decoding (default: ${DEFAULT-VALUE})")
+    float alpha = 2.0f;
+
+    @Option(
+            names = "--no-repeat-ngram",
+            description =
+                    "decoding bans repeated n-grams of this size, 0 = none (default: ${DEFAULT-VALUE})")
+    int noRepeatNgram = 3;
+
+    @Mixin ModelOptions modelOptions = ModelOptions.forShortTraining();
 
     /** {@inheritDoc} */
     @Override
@@ -128,6 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .optSeed(seed)
                         .optPeakLearningRate(learningRate)
                         .optWarmupSteps(warmup)
+                        .optDecay(decay)
                         .optLabelSmoothing(labelSmoothing)
                         .optClipNorm(clipNorm)
                         .optLogEvery(logEvery)
@@ -169,15 +194,21 @@ public final class TrainCommand implements Callable<Integer> {
                     config.getEncoderLayers(),
                     config.getDecoderLayers(),
                     config.getFeedForwardDim());
-            // dev BLEU on the pairs the model accepts, as the dev loss (over-length pairs skipped)
-            List<TextPair> devPairs =
-                    ParallelTsvReader.read(devFile).stream()
-                            .filter(p -> tokenizer.encode(p.source()).length + 2 <= maxLength)
-                            .toList();
+            // dev BLEU on every dev pair (a source longer than the model accepts is truncated);
+            // the dev loss skips over-length pairs, as training does
+            List<TextPair> devPairs = ParallelTsvReader.read(devFile);
             List<String> devSources = devPairs.stream().map(TextPair::source).toList();
             List<String> devRefs = devPairs.stream().map(TextPair::target).toList();
-            DecodingOptions greedy = DecodingOptions.builder().optBeamSize(1).build();
-            Seq2SeqTranslator translator = new Seq2SeqTranslator(tokenizer, tokenizer, greedy);
+            // checkpoints are compared by greedy dev BLEU (cheap); the final model decodes with
+            // beams
+            DecodingOptions.Builder decoding =
+                    DecodingOptions.builder()
+                            .optNoRepeatNgramSize(noRepeatNgram)
+                            .optTruncateSource(true);
+            Seq2SeqTranslator translator =
+                    new Seq2SeqTranslator(tokenizer, tokenizer, decoding.optBeamSize(1).build());
+            DecodingOptions finalDecoding =
+                    decoding.optBeamSize(beam).optLengthPenalty(alpha).build();
             TrainingLoop.builder()
                     .setModel(model)
                     .setTrainData(trainData)
@@ -207,8 +238,10 @@ public final class TrainCommand implements Callable<Integer> {
             Checkpoints.readParameters(model, best.resolve("parameters.params"));
             Path modelDir =
                     ModelExporter.export(
-                            model, tokenizer, tokenizer, greedy, out.resolve("model"), true);
-            try (Predictor<String, String> p = model.newPredictor(translator)) {
+                            model, tokenizer, tokenizer, finalDecoding, out.resolve("model"), true);
+            try (Predictor<String, String> p =
+                    model.newPredictor(
+                            new Seq2SeqTranslator(tokenizer, tokenizer, finalDecoding))) {
                 CorpusTranslation t = CorpusTranslation.translate(p, devSources, 64);
                 System.out.println();
                 for (int i = 0; i < Math.min(samples, devSources.size()); i++) {
@@ -230,8 +263,8 @@ public final class TrainCommand implements Callable<Integer> {
                                                 e.get("devLoss"), e.get("devPpl"), bestStep));
                 System.out.println("dev " + t.bleu(devRefs).format(2, true));
                 System.out.printf(
-                        "translated the %d dev sentences in %.1f s (greedy)%n",
-                        devSources.size(), t.getSeconds());
+                        "translated the %d dev sentences in %.1f s (%s)%n",
+                        devSources.size(), t.getSeconds(), finalDecoding);
             }
             System.out.println(
                     "model:       " + modelDir + "  (translate --model " + modelDir + ")");
