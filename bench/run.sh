@@ -6,7 +6,10 @@
 #   bench/run.sh --memory-steps 2000    also the resident-memory growth check (step 100 → 2000)
 #
 # Extra flags go to io.github.djlseq2seq.bench.BenchmarkSuite (see BenchSettings). JAVA_OPTS is
-# passed to the JVM; PEER_ARGS to bench/pytorch_peer.py. The peer needs Debian's python3-torch:
+# passed to the JVM (default: a fixed, pre-touched 256 MiB heap, so that the heap filling up in
+# the first few hundred steps is not counted as memory growth); PEER_ARGS to
+# bench/pytorch_peer.py. OMP_WAIT_POLICY=PASSIVE keeps both sides usable when other processes
+# share the cores (bench/README.md, "Threads and noise"). The peer needs Debian's python3-torch:
 #   apt-get install -y python3-torch libopenblas0-openmp
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +25,9 @@ mvn -q -B dependency:build-classpath -Dmdep.outputFile="$out_dir/classpath.txt" 
 classpath="target/classes:$(cat "$out_dir/classpath.txt")"
 
 echo "== ours: djl-seq2seq on DJL (java -cp … io.github.djlseq2seq.bench.BenchmarkSuite $*)"
+echo "   OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-<unset>}"
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
+java ${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
     -cp "$classpath" io.github.djlseq2seq.bench.BenchmarkSuite "$@" | tee "$ours"
 
 echo "== peer: torch.nn.Transformer (/usr/bin/python3 bench/pytorch_peer.py ${PEER_ARGS:-})"

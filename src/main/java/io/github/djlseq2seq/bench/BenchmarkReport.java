@@ -64,24 +64,33 @@ public final class BenchmarkReport {
                 line(
                         "train_loss_first_last",
                         fixed(f.firstLoss(), 3),
-                        "→ " + fixed(f.lastLoss(), 3) + " (random ids: ≈ ln 8000 = 8.99)"));
+                        "→ "
+                                + fixed(f.lastLoss(), 3)
+                                + " (first ≈ ln 8000 = 8.99; falls as the 8 repeated random"
+                                + " batches are learnt)"));
         if (f.rssKibFirst() > 0) {
             lines.add(
                     line(
                             "rss_mib_step_" + BenchSettings.FIRST_MEMORY_STEP,
                             mib(f.rssKibFirst()),
-                            "VmRSS"));
+                            "VmRSS; Java heap committed " + mib(f.heapKibFirst()) + " MiB"));
         }
         if (f.rssKibLast() > 0) {
-            lines.add(line("rss_mib_step_" + s.getMemorySteps(), mib(f.rssKibLast()), "VmRSS"));
+            lines.add(
+                    line(
+                            "rss_mib_step_" + s.getMemorySteps(),
+                            mib(f.rssKibLast()),
+                            "VmRSS; Java heap committed " + mib(f.heapKibLast()) + " MiB"));
             lines.add(
                     line(
                             "rss_growth_pct",
                             fixed(f.rssGrowthPercent(), 2),
-                            "from step "
-                                    + BenchSettings.FIRST_MEMORY_STEP
-                                    + " to "
-                                    + s.getMemorySteps()));
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "from step %d to %d (%+.1f MiB)",
+                                    BenchSettings.FIRST_MEMORY_STEP,
+                                    s.getMemorySteps(),
+                                    (f.rssKibLast() - f.rssKibFirst()) / 1024.0)));
         }
         return lines;
     }

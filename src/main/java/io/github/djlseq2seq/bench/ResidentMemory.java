@@ -32,4 +32,16 @@ public final class ResidentMemory {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Returns the Java heap the JVM has committed, part of the resident memory once touched. It
+     * grows in the first few hundred steps (each step leaves about 1 MiB of small Java objects to
+     * collect) unless the heap is fixed ({@code -Xms} = {@code -Xmx}, {@code -XX:+AlwaysPreTouch}),
+     * which is why the memory check runs with a fixed heap.
+     *
+     * @return the committed heap in KiB
+     */
+    public static long heapCommittedKib() {
+        return Runtime.getRuntime().totalMemory() >> 10;
+    }
 }

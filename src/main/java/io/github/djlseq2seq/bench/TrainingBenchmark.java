@@ -88,6 +88,8 @@ public final class TrainingBenchmark {
         float lastLoss = Float.NaN;
         long rssFirst = -1;
         long rssLast = -1;
+        long heapFirst = -1;
+        long heapLast = -1;
         CpuShare others = null;
         double othersPercent = Double.NaN;
         try (Model model = Model.newInstance("bench-base-cpu")) {
@@ -116,8 +118,10 @@ public final class TrainingBenchmark {
                     lastLoss = value;
                     if (step == BenchSettings.FIRST_MEMORY_STEP) {
                         rssFirst = ResidentMemory.kib();
+                        heapFirst = ResidentMemory.heapCommittedKib();
                     } else if (step == settings.getMemorySteps()) {
                         rssLast = ResidentMemory.kib();
+                        heapLast = ResidentMemory.heapCommittedKib();
                     }
                     if (step % 100 == 0 || step == settings.getWarmupSteps()) {
                         log.accept(
@@ -142,6 +146,8 @@ public final class TrainingBenchmark {
                         lastLoss,
                         rssFirst,
                         rssLast,
+                        heapFirst,
+                        heapLast,
                         othersPercent);
             }
         }

@@ -12,6 +12,8 @@ package io.github.djlseq2seq.bench;
  * @param rssKibFirst resident memory after step {@value BenchSettings#FIRST_MEMORY_STEP} in KiB
  * @param rssKibLast resident memory after step {@link BenchSettings#getMemorySteps()} in KiB, or -1
  *     when that is not beyond the first reading
+ * @param heapKibFirst the Java heap committed at the first memory reading, in KiB
+ * @param heapKibLast the Java heap committed at the second memory reading, in KiB, or -1
  * @param othersCpuPercent the share of the machine's CPU time other processes used during the timed
  *     steps ({@link CpuShare})
  */
@@ -24,6 +26,8 @@ public record TrainingFigures(
         float lastLoss,
         long rssKibFirst,
         long rssKibLast,
+        long heapKibFirst,
+        long heapKibLast,
         double othersCpuPercent) {
 
     /**

@@ -40,7 +40,9 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--memory-steps",
             description =
                     "Read resident memory after step 100 and after this step; 2000 for the"
-                            + " growth check, 0 for none (default: ${DEFAULT-VALUE}).")
+                            + " growth check (run the JVM with -Xms256m -Xmx256m"
+                            + " -XX:+AlwaysPreTouch, or the heap filling up counts as growth),"
+                            + " 0 for none (default: ${DEFAULT-VALUE}).")
     int memorySteps = BenchSettings.FIRST_MEMORY_STEP;
 
     @Option(names = "--clip", description = "Also clip the global gradient norm, as training does.")
