@@ -126,12 +126,15 @@ public final class TrainingBenchmark {
                     if (step % 100 == 0 || step == settings.getWarmupSteps()) {
                         log.accept(
                                 String.format(
-                                        "  step %d/%d  loss %.3f  %.1f ms  rss %d MiB",
+                                        "  step %d/%d  loss %.3f  %.1f ms  rss %d MiB  (Java"
+                                                + " heap %d MiB committed, %d live NDArrays)",
                                         step,
                                         total,
                                         value,
                                         elapsed * 1e3,
-                                        ResidentMemory.kib() >> 10));
+                                        ResidentMemory.kib() >> 10,
+                                        Runtime.getRuntime().totalMemory() >> 20,
+                                        model.getNDManager().getManagedArrays().size()));
                     }
                 }
                 if (settings.getProfile() != null) {

@@ -1,7 +1,5 @@
 package io.github.djlseq2seq.train;
 
-import ai.djl.training.tracker.Tracker;
-
 /**
  * Linear warmup, then linear decay to zero at the end of the training budget — steps or wall-clock
  * time, whichever runs out first.
@@ -16,19 +14,16 @@ import ai.djl.training.tracker.Tracker;
  * loop reports the progress before each step ({@link #setProgress}); with a time budget it is the
  * fraction of time spent, so the schedule adapts to the machine's speed.
  */
-public class BudgetSchedule implements Tracker {
+public class BudgetSchedule extends WarmupSchedule {
 
-    private final float peak;
-    private final int warmup;
     private volatile double progress;
 
     BudgetSchedule(Builder builder) {
-        peak = builder.peak;
-        warmup = builder.warmup;
+        super(builder);
     }
 
     /**
-     * Creates a builder.
+     * Creates a builder (defaults: peak 1e-3, warmup 100).
      *
      * @return a new builder
      */
@@ -57,42 +52,19 @@ public class BudgetSchedule implements Tracker {
     /** {@inheritDoc} */
     @Override
     public float getNewValue(int numUpdate) {
-        double step = Math.max(1, numUpdate);
-        return (float) (peak * Math.min(step / warmup, 1) * (1 - progress));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public String toString() {
-        return "BudgetSchedule(peak=" + peak + ", warmup=" + warmup + ")";
+        return (float) (peak * warmupFactor(Math.max(1, numUpdate)) * (1 - progress));
     }
 
     /** Builds a {@link BudgetSchedule}. */
-    public static final class Builder {
-        private float peak = 1e-3f;
-        private int warmup = 100;
+    public static final class Builder extends BaseBuilder<Builder> {
 
-        Builder() {}
-
-        /**
-         * Sets the rate reached at the end of warmup (default 1e-3).
-         *
-         * @param peak the peak learning rate
-         * @return this builder
-         */
-        public Builder optPeak(float peak) {
-            this.peak = peak;
-            return this;
+        Builder() {
+            super(1e-3f, 100);
         }
 
-        /**
-         * Sets the number of warmup steps (default 100).
-         *
-         * @param steps the warmup length
-         * @return this builder
-         */
-        public Builder optWarmupSteps(int steps) {
-            this.warmup = steps;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -102,13 +74,7 @@ public class BudgetSchedule implements Tracker {
          * @return the schedule
          */
         public BudgetSchedule build() {
-            if (warmup <= 0 || !(peak > 0)) {
-                throw new IllegalArgumentException(
-                        "warmup steps and peak learning rate must be positive, got "
-                                + warmup
-                                + " and "
-                                + peak);
-            }
+            validate();
             return new BudgetSchedule(this);
         }
     }

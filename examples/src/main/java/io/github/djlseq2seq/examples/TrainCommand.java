@@ -121,7 +121,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--beam",
             description =
-                    "beam size of the final dev translation and the exported model's default (default: ${DEFAULT-VALUE})")
+                    "beam size of the final dev translation, and the exported model's default"
+                            + " (default: ${DEFAULT-VALUE})")
     int beam = 4;
 
     @Option(
@@ -132,7 +133,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--no-repeat-ngram",
             description =
-                    "decoding bans repeated n-grams of this size, 0 = none (default: ${DEFAULT-VALUE})")
+                    "decoding bans repeated n-grams of this size, 0 = none (default:"
+                            + " ${DEFAULT-VALUE})")
     int noRepeatNgram = 3;
 
     @Mixin ModelOptions modelOptions = ModelOptions.forShortTraining();
