@@ -133,7 +133,7 @@ public final class TrainingBenchmark {
                                         value,
                                         elapsed * 1e3,
                                         ResidentMemory.kib() >> 10,
-                                        Runtime.getRuntime().totalMemory() >> 20,
+                                        ResidentMemory.heapCommittedKib() >> 10,
                                         model.getNDManager().getManagedArrays().size()));
                     }
                 }

@@ -8,11 +8,12 @@ package io.github.djlseq2seq.train;
  *   lr(step) = peak · min(step / warmup, 1) · (1 − progress)      progress ∈ [0, 1]
  * </pre>
  *
- * <p>For a fixed budget this beats an open-ended inverse-square-root decay: the rate stays high
- * while the model learns fastest and reaches zero exactly when the budget ends, so the last steps
- * refine rather than jitter (Li, Yumer and Ramanan, "Budgeted Training", ICLR 2020). The training
- * loop reports the progress before each step ({@link #setProgress}); with a time budget it is the
- * fraction of time spent, so the schedule adapts to the machine's speed.
+ * <p>The rate reaches zero exactly when the budget ends, so the last steps refine rather than
+ * jitter (Li, Yumer and Ramanan, "Budgeted Training", ICLR 2020). That pays once a model nears
+ * convergence; far from it, as in the 10-minute runs of the README's study, an inverse-square-root
+ * decay that keeps the rate high scored better. The training loop reports the progress before each
+ * step ({@link #setProgress}); with a time budget it is the fraction of time spent, so the schedule
+ * adapts to the machine's speed.
  */
 public class BudgetSchedule extends WarmupSchedule {
 

@@ -449,8 +449,7 @@ public final class TrainingLoop {
         }
 
         private boolean budgetSpent() {
-            return (settings.getMaxSteps() > 0 && state.step >= settings.getMaxSteps())
-                    || (settings.getMaxMinutes() > 0 && elapsed() >= settings.getMaxMinutes() * 60);
+            return budgetSpentFraction(state.step) >= 1;
         }
     }
 

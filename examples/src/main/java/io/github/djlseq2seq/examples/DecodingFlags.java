@@ -3,10 +3,12 @@ package io.github.djlseq2seq.examples;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
-import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Decoding options shared by the commands that translate, and loading a model with them. */
@@ -36,20 +38,9 @@ public class DecodingFlags {
             description = "sentences decoded together (default: ${DEFAULT-VALUE})")
     int batch = 32;
 
-    /**
-     * Returns the decoding options.
-     *
-     * @return the options
-     */
-    DecodingOptions options() {
-        DecodingOptions.Builder b = DecodingOptions.builder();
-        arguments().forEach((key, value) -> set(b, key, value));
-        return b.build();
-    }
-
     /** The Criteria arguments the given flags set; absent flags keep the model's settings. */
-    private java.util.Map<String, Object> arguments() {
-        java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+    private Map<String, Object> arguments() {
+        Map<String, Object> map = new LinkedHashMap<>();
         if (beam != null) {
             map.put("beamSize", beam);
         }
@@ -63,15 +54,6 @@ public class DecodingFlags {
             map.put("truncateSource", truncateSource);
         }
         return map;
-    }
-
-    private static void set(DecodingOptions.Builder b, String key, Object value) {
-        switch (key) {
-            case "beamSize" -> b.optBeamSize((Integer) value);
-            case "lengthPenalty" -> b.optLengthPenalty((Float) value);
-            case "noRepeatNgramSize" -> b.optNoRepeatNgramSize((Integer) value);
-            default -> b.optTruncateSource((Boolean) value);
-        }
     }
 
     /**
@@ -97,14 +79,16 @@ public class DecodingFlags {
         if (!Files.isDirectory(dir) && !Files.isRegularFile(dir)) {
             throw new IllegalArgumentException("model " + dir + " does not exist");
         }
-        options(); // validate before loading
+        Map<String, Object> arguments = arguments();
+        // the translator factory reads these; check them before loading the model
+        Seq2SeqTranslatorFactory.options(arguments);
         Criteria.Builder<String, String> criteria =
                 Criteria.builder()
                         .setTypes(String.class, String.class)
                         .optModelPath(dir)
                         .optEngine("PyTorch")
                         .optTranslatorFactory(new DeferredTranslatorFactory());
-        arguments().forEach(criteria::optArgument);
+        arguments.forEach(criteria::optArgument);
         return criteria.build().loadModel();
     }
 }
