@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             BleuCommand.class,
             ExportCommand.class,
-            BenchCommand.class,
             CopyTaskCommand.class
         })
 public final class Cli {

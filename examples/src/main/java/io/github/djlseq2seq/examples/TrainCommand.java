@@ -7,7 +7,6 @@ import ai.djl.training.dataset.Dataset;
 import io.github.djlseq2seq.data.BpeTokenizer;
 import io.github.djlseq2seq.data.BpeTrainingConfig;
 import io.github.djlseq2seq.data.BucketingSampler;
-import io.github.djlseq2seq.data.BundledCorpus;
 import io.github.djlseq2seq.data.ParallelTextDataset;
 import io.github.djlseq2seq.data.ParallelTsvReader;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
@@ -233,6 +232,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .optProgressBar(true)
                     .build()
                     .run(resume);
+            plotLossCurve();
 
             // the final model: the best checkpoint by dev BLEU, as a DJL model-zoo directory
             Checkpoints checkpoints = new Checkpoints(out.resolve("checkpoints"), 1);
@@ -331,5 +331,16 @@ public final class TrainCommand implements Callable<Integer> {
         ParallelTextDataset dataset = builder.build();
         dataset.prepare();
         return dataset;
+    }
+
+    /**
+     * Plots the loss curve; a plotting failure (no fonts, no display) is a warning, not an error.
+     */
+    private void plotLossCurve() {
+        try {
+            LossCurve.plot(out.resolve("metrics.jsonl"), out.resolve("loss-curve.png"));
+        } catch (Exception | Error e) {
+            System.err.println("warning: no loss curve (" + e + ")");
+        }
     }
 }

@@ -1,0 +1,291 @@
+package io.github.djlseq2seq.inference;
+
+/**
+ * How to decode: beam size, GNMT length penalty and the maximum output length; immutable, made by
+ * {@link #builder()}.
+ *
+ * <pre>
+ *   maximum output length = min(floor(a · n + b), maxLength - 1)
+ *       n = the source's own tokens (START, END and PAD not counted),
+ *       maxLength = the model's longest sequence; END comes on top of these tokens
+ *   length penalty lp(len) = ((5 + len) / 6)^α      (Wu et al., 2016, GNMT)
+ *       len = the output tokens plus END; beam search ranks finished hypotheses by score / lp
+ * </pre>
+ */
+public final class DecodingOptions {
+
+    private final int beamSize;
+    private final float lengthPenalty;
+    private final float maxLengthRatio;
+    private final int maxLengthOffset;
+    private final int noRepeatNgramSize;
+    private final boolean truncateSource;
+    private final boolean incremental;
+    private final int forcedLength;
+
+    private DecodingOptions(Builder b) {
+        beamSize = b.beamSize;
+        lengthPenalty = b.lengthPenalty;
+        maxLengthRatio = b.maxLengthRatio;
+        maxLengthOffset = b.maxLengthOffset;
+        noRepeatNgramSize = b.noRepeatNgramSize;
+        truncateSource = b.truncateSource;
+        incremental = b.incremental;
+        forcedLength = b.forcedLength;
+    }
+
+    /**
+     * Creates a builder with the defaults: beam 4, α 0.6, maximum length 1.2 n + 10, cached.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the beam size; 1 means greedy.
+     *
+     * @return the number of hypotheses kept per sentence
+     */
+    public int getBeamSize() {
+        return beamSize;
+    }
+
+    /**
+     * Returns the length penalty exponent α.
+     *
+     * @return α, 0 for none
+     */
+    public float getLengthPenalty() {
+        return lengthPenalty;
+    }
+
+    /**
+     * Returns the factor a of the maximum output length {@code a · n + b}.
+     *
+     * @return a
+     */
+    public float getMaxLengthRatio() {
+        return maxLengthRatio;
+    }
+
+    /**
+     * Returns the constant b of the maximum output length {@code a · n + b}.
+     *
+     * @return b
+     */
+    public int getMaxLengthOffset() {
+        return maxLengthOffset;
+    }
+
+    /**
+     * Returns the size n of the n-grams that may not repeat in an output (0: no blocking).
+     *
+     * @return n, or 0
+     */
+    public int getNoRepeatNgramSize() {
+        return noRepeatNgramSize;
+    }
+
+    /**
+     * Returns whether a source longer than the model accepts is cut to fit (else it is refused).
+     *
+     * @return whether over-long sources are truncated
+     */
+    public boolean isTruncateSource() {
+        return truncateSource;
+    }
+
+    /**
+     * Returns whether decoding reuses cached keys and values (else it recomputes the whole prefix
+     * at every step).
+     *
+     * @return true for incremental decoding
+     */
+    public boolean isIncremental() {
+        return incremental;
+    }
+
+    /** The forced output length of a benchmark (0: stop at END), see {@link Builder}. */
+    int getForcedLength() {
+        return forcedLength;
+    }
+
+    /**
+     * The GNMT length penalty {@code ((5 + len) / 6)^α}.
+     *
+     * @param length the hypothesis length, END included
+     * @return the divisor of its score
+     */
+    public double lengthPenalty(int length) {
+        return Math.pow((5.0 + length) / 6.0, lengthPenalty);
+    }
+
+    /**
+     * The most tokens (END not counted) a sentence may produce.
+     *
+     * @param sourceLength n, the source's own tokens
+     * @param modelMaxLength the model's longest sequence; the decoder input START + tokens must fit
+     * @return {@code min(floor(a · n + b), modelMaxLength - 1)}
+     */
+    public int maxOutputLength(int sourceLength, int modelMaxLength) {
+        long length = (long) Math.floor(maxLengthRatio * sourceLength + maxLengthOffset);
+        return (int) Math.min(length, modelMaxLength - 1L);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return "beam "
+                + beamSize
+                + ", alpha "
+                + lengthPenalty
+                + ", max length "
+                + maxLengthRatio
+                + " n + "
+                + maxLengthOffset
+                + (noRepeatNgramSize > 0 ? ", no repeated " + noRepeatNgramSize + "-grams" : "")
+                + (truncateSource ? ", long sources truncated" : "")
+                + (incremental ? ", cached" : ", recomputed");
+    }
+
+    /** Builds {@link DecodingOptions}; every value is optional. */
+    public static final class Builder {
+        private int beamSize = 4;
+        private float lengthPenalty = 0.6f;
+        private float maxLengthRatio = 1.2f;
+        private int maxLengthOffset = 10;
+        private int noRepeatNgramSize;
+        private boolean truncateSource;
+        private boolean incremental = true;
+        private int forcedLength;
+
+        Builder() {}
+
+        /**
+         * Sets the beam size (default 4); 1 decodes greedily.
+         *
+         * @param beamSize the number of hypotheses kept per sentence, at least 1
+         * @return this builder
+         */
+        public Builder optBeamSize(int beamSize) {
+            this.beamSize = beamSize;
+            return this;
+        }
+
+        /**
+         * Sets the GNMT length penalty exponent α (default 0.6); 0 ranks by raw log-probability.
+         *
+         * @param alpha α, at least 0
+         * @return this builder
+         */
+        public Builder optLengthPenalty(float alpha) {
+            this.lengthPenalty = alpha;
+            return this;
+        }
+
+        /**
+         * Sets the factor a of the maximum output length {@code a · n + b} (default 1.2).
+         *
+         * @param ratio a, at least 0
+         * @return this builder
+         */
+        public Builder optMaxLengthRatio(float ratio) {
+            this.maxLengthRatio = ratio;
+            return this;
+        }
+
+        /**
+         * Sets the constant b of the maximum output length {@code a · n + b} (default 10).
+         *
+         * @param offset b, at least 0
+         * @return this builder
+         */
+        public Builder optMaxLengthOffset(int offset) {
+            this.maxLengthOffset = offset;
+            return this;
+        }
+
+        /**
+         * Bans any token that would repeat an n-gram already in the output, as fairseq's {@code
+         * --no-repeat-ngram-size} (default 0, no blocking).
+         *
+         * @param n the n-gram size, 0 for none
+         * @return this builder
+         */
+        public Builder optNoRepeatNgramSize(int n) {
+            this.noRepeatNgramSize = n;
+            return this;
+        }
+
+        /**
+         * Cuts a source longer than the model's maximum length to its first tokens, as fairseq's
+         * {@code --truncate-source}, with a logged warning (default false: such a source is refused
+         * with an error naming it).
+         *
+         * @param truncate whether to truncate
+         * @return this builder
+         */
+        public Builder optTruncateSource(boolean truncate) {
+            this.truncateSource = truncate;
+            return this;
+        }
+
+        /**
+         * Chooses incremental decoding with cached keys and values (default) or the recomputation
+         * of the whole prefix at every step (for tests and benchmarks).
+         *
+         * @param incremental whether to use the cache
+         * @return this builder
+         */
+        public Builder optIncremental(boolean incremental) {
+            this.incremental = incremental;
+            return this;
+        }
+
+        /**
+         * For benchmarks only: greedy decoding emits exactly this many tokens per sentence,
+         * ignoring END (0, the default, stops at END).
+         *
+         * @param length the forced length
+         * @return this builder
+         */
+        public Builder optForcedLength(int length) {
+            this.forcedLength = length;
+            return this;
+        }
+
+        /**
+         * Validates the values and builds the options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException naming the first bad value
+         */
+        public DecodingOptions build() {
+            if (beamSize < 1) {
+                throw new IllegalArgumentException("beamSize must be at least 1, got " + beamSize);
+            }
+            if (!(lengthPenalty >= 0 && Float.isFinite(lengthPenalty))) {
+                throw new IllegalArgumentException(
+                        "lengthPenalty must be finite and at least 0, got " + lengthPenalty);
+            }
+            if (!(maxLengthRatio >= 0 && Float.isFinite(maxLengthRatio))) {
+                throw new IllegalArgumentException(
+                        "maxLengthRatio must be finite and at least 0, got " + maxLengthRatio);
+            }
+            if (maxLengthOffset < 0) {
+                throw new IllegalArgumentException(
+                        "maxLengthOffset must be at least 0, got " + maxLengthOffset);
+            }
+            if (noRepeatNgramSize < 0) {
+                throw new IllegalArgumentException(
+                        "noRepeatNgramSize must be at least 0, got " + noRepeatNgramSize);
+            }
+            if (forcedLength < 0 || (forcedLength > 0 && beamSize > 1)) {
+                throw new IllegalArgumentException("a forced length is for greedy decoding only");
+            }
+            return new DecodingOptions(this);
+        }
+    }
+}
