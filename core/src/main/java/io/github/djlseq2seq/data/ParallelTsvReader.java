@@ -33,6 +33,12 @@ import java.util.zip.ZipException;
  *       at the start of a later line (concatenated files) and a UTF-16 mark are rejected;
  *   <li>lines end with LF; a CRLF line end is <b>accepted</b> (the CR is stripped); a CR anywhere
  *       else is rejected;
+ *   <li>control characters are rejected: every C0 control (U+0000–U+001F: NUL, ESC, vertical tab,
+ *       form feed…) except TAB, which separates the fields, and DEL (U+007F). None of them belongs
+ *       in a sentence, and a tokenizer would turn them into tokens silently; they usually mean a
+ *       binary or wrongly converted file. The error names the character and its 1-based column (in
+ *       Unicode code points, after a stripped byte order mark) and field. Other characters,
+ *       including C1 controls (U+0080–U+009F) and invisible format characters, are kept;
  *   <li>a line longer than {@link #DEFAULT_MAX_LINE_BYTES} bytes (configurable) is rejected, before
  *       it is decoded or held in memory whole;
  *   <li>empty lines are rejected; an empty file (no pair at all) and a missing file are errors.
@@ -242,6 +248,7 @@ public final class ParallelTsvReader {
                             + fields);
         }
         String[] names = fields == 2 ? NAMES_2 : NAMES_3;
+        rejectControlCharacters(text, names);
         for (int i = 0; i < parts.length; i++) {
             if (parts[i].isBlank()) {
                 throw error(lineNumber, "empty " + names[i] + " (field " + (i + 1) + ")");
@@ -251,6 +258,24 @@ public final class ParallelTsvReader {
                 fields == 2
                         ? new TextPair(null, parts[0], parts[1])
                         : new TextPair(parts[0], parts[1], parts[2]));
+    }
+
+    /** Rejects C0 controls other than TAB, and DEL (see the class documentation). */
+    private void rejectControlCharacters(String text, String[] names)
+            throws ParallelTextFormatException {
+        int field = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\t') {
+                field++;
+            } else if (c < 0x20 || c == 0x7F) {
+                throw error(
+                        lineNumber,
+                        String.format(
+                                "control character U+%04X at column %d (%s, field %d)",
+                                (int) c, text.codePointCount(0, i) + 1, names[field], field + 1));
+            }
+        }
     }
 
     private String decode(byte[] bytes, int start, int end) throws ParallelTextFormatException {

@@ -136,6 +136,33 @@ public class ParallelTsvReaderTest {
     }
 
     @Test
+    public void controlCharactersAreRejectedWithTheirColumn() throws IOException {
+        rejected(
+                write("nul.tsv", "a\tb\nsixteen chars...\tx\u0000y\n"),
+                2,
+                "control character U+0000 at column 19 (target, field 2)");
+        rejected(write("esc.tsv", "\u001B[31ma\tb\n"), 1, "U+001B at column 1 (source, field 1)");
+        rejected(write("vt.tsv", "r\ta\u000Bb\tc\n"), 1, "U+000B at column 4 (source, field 2)");
+        rejected(write("ff.tsv", "r\ta\tb\u000C\n"), 1, "U+000C at column 6 (target, field 3)");
+        rejected(write("del.tsv", "a\tb\nc\u007F\td\n"), 2, "U+007F at column 2 (source");
+        // the column counts characters (code points), not bytes or UTF-16 units
+        rejected(write("emoji.tsv", "\uD83D\uDE00\u00E9\u0001\tb\n"), 1, "U+0001 at column 3");
+        // inside gzip too, and a stray CR keeps its own message
+        rejected(
+                write("nul.tsv.gz", gzip(new byte[] {'a', 0, '\t', 'b'})), 1, "U+0000 at column 2");
+        rejected(write("cr2.tsv", "a\tb\rc\n"), 1, "carriage return");
+    }
+
+    @Test
+    public void otherInvisibleCharactersAreKept() throws IOException {
+        // C1 controls, no-break and zero-width spaces are text, not control characters
+        String text = "a\u0085b\u00A0c\tx\u200By\u009Fz\n";
+        assertEquals(
+                ParallelTsvReader.read(write("c1.tsv", text)),
+                List.of(new TextPair(null, "a\u0085b\u00A0c", "x\u200By\u009Fz")));
+    }
+
+    @Test
     public void aHundredThousandCharacterLineIsRejected() throws IOException {
         char[] longText = new char[100_000];
         Arrays.fill(longText, 'x');
