@@ -12,7 +12,7 @@ Prints one "key value [note]" line per figure, with the keys of the Java report:
   train_ms_per_step, train_tokens_per_s      median of --steps timed steps after --warmup
   decode_recompute_L<n>_tokens_per_s         greedy, recompute-the-prefix loop, n = 16, 64, 128:
                                              a warm-up call, then the best of --decode-repeats,
-                                             as io.github.djlseq2seq.inference.DecodingBenchmark
+                                             as io.github.djlseq2seq.bench.DecodingBenchmark
 
 Run with Debian's python3-torch: /usr/bin/python3 bench/pytorch_peer.py [--threads 2]
 """

@@ -21,7 +21,6 @@ public final class DecodingOptions {
     private final int noRepeatNgramSize;
     private final boolean truncateSource;
     private final boolean incremental;
-    private final int forcedLength;
 
     private DecodingOptions(Builder b) {
         beamSize = b.beamSize;
@@ -31,7 +30,6 @@ public final class DecodingOptions {
         noRepeatNgramSize = b.noRepeatNgramSize;
         truncateSource = b.truncateSource;
         incremental = b.incremental;
-        forcedLength = b.forcedLength;
     }
 
     /**
@@ -107,11 +105,6 @@ public final class DecodingOptions {
         return incremental;
     }
 
-    /** The forced output length of a benchmark (0: stop at END), see {@link Builder}. */
-    int getForcedLength() {
-        return forcedLength;
-    }
-
     /**
      * The GNMT length penalty {@code ((5 + len) / 6)^α}.
      *
@@ -159,7 +152,6 @@ public final class DecodingOptions {
         private int noRepeatNgramSize;
         private boolean truncateSource;
         private boolean incremental = true;
-        private int forcedLength;
 
         Builder() {}
 
@@ -245,18 +237,6 @@ public final class DecodingOptions {
         }
 
         /**
-         * For benchmarks only: greedy decoding emits exactly this many tokens per sentence,
-         * ignoring END (0, the default, stops at END).
-         *
-         * @param length the forced length
-         * @return this builder
-         */
-        public Builder optForcedLength(int length) {
-            this.forcedLength = length;
-            return this;
-        }
-
-        /**
          * Validates the values and builds the options.
          *
          * @return the options
@@ -281,9 +261,6 @@ public final class DecodingOptions {
             if (noRepeatNgramSize < 0) {
                 throw new IllegalArgumentException(
                         "noRepeatNgramSize must be at least 0, got " + noRepeatNgramSize);
-            }
-            if (forcedLength < 0 || (forcedLength > 0 && beamSize > 1)) {
-                throw new IllegalArgumentException("a forced length is for greedy decoding only");
             }
             return new DecodingOptions(this);
         }

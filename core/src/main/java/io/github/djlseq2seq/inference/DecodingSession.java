@@ -56,7 +56,7 @@ final class DecodingSession {
         checkShape(sourceIds, config);
         this.sourceIds = sourceIds.duplicate(); // ours, to reorder and close
         this.sourceIds.attach(manager);
-        sourceLengths = countTokens(this.sourceIds, config.getPadId());
+        sourceLengths = countTokens(this.sourceIds);
         try (NDManager scope = manager.newSubManager()) {
             joinStep(this.sourceIds, scope);
             memory = model.encode(ps, this.sourceIds, false); // [B, S, D]
@@ -156,7 +156,7 @@ final class DecodingSession {
     }
 
     /** Counts each row's own tokens: not PAD, START and END not counted. */
-    private static int[] countTokens(NDArray sourceIds, int padId) {
+    private static int[] countTokens(NDArray sourceIds) {
         int rows = (int) sourceIds.getShape().get(0);
         int width = (int) sourceIds.getShape().get(1);
         long[] ids = sourceIds.toType(DataType.INT64, false).toLongArray(); // on the host
@@ -164,7 +164,7 @@ final class DecodingSession {
         for (int r = 0; r < rows; r++) {
             int tokens = 0;
             for (int c = 0; c < width; c++) {
-                tokens += ids[r * width + c] == padId ? 0 : 1;
+                tokens += ids[r * width + c] == SpecialTokens.PAD_ID ? 0 : 1;
             }
             lengths[r] = Math.max(0, tokens - 2);
         }

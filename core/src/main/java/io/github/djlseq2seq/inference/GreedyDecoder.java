@@ -39,11 +39,6 @@ public final class GreedyDecoder implements SequenceDecoder {
     @Override
     public List<Hypothesis> decode(ParameterStore ps, NDArray sourceIds) {
         int modelMaxLength = model.getConfig().getMaxLength();
-        int forced = options.getForcedLength(); // benchmarks: exactly this many tokens, END ignored
-        if (forced > modelMaxLength) {
-            throw new IllegalArgumentException(
-                    "Forced length " + forced + " exceeds the model's maxLength " + modelMaxLength);
-        }
         try (NDManager call = sourceIds.getManager().newSubManager()) {
             DecodingSession session =
                     new DecodingSession(model, ps, call, sourceIds, options.isIncremental());
@@ -124,8 +119,7 @@ public final class GreedyDecoder implements SequenceDecoder {
 
         /** Whether some row reaches its maximum length at this step, where END is forced. */
         boolean mustEnd(int step) {
-            return options.getForcedLength() == 0
-                    && Arrays.stream(active).anyMatch(s -> step == maxLength[s]);
+            return Arrays.stream(active).anyMatch(s -> step == maxLength[s]);
         }
 
         /**
@@ -134,21 +128,17 @@ public final class GreedyDecoder implements SequenceDecoder {
          * @return the rows that go on, or null if they all do
          */
         long[] advance(int step, float[] bestLogProb, long[] bestId, float[] endLogProb) {
-            int forced = options.getForcedLength();
             List<Integer> kept = new ArrayList<>();
             for (int r = 0; r < active.length; r++) {
                 int s = active[r];
                 int token = (int) bestId[r];
                 double logProb = bestLogProb[r];
-                if (forced == 0 && step == maxLength[s]) {
+                if (step == maxLength[s]) {
                     token = SpecialTokens.END_ID;
                     logProb = endLogProb[r];
                 }
                 scores[s] += logProb;
-                if (forced > 0 ? step + 1 == forced : token == SpecialTokens.END_ID) {
-                    if (forced > 0) {
-                        tokens.get(s).add(token);
-                    }
+                if (token == SpecialTokens.END_ID) {
                     results[s] = hypothesis(tokens.get(s), scores[s]);
                 } else {
                     tokens.get(s).add(token);

@@ -1,15 +1,16 @@
 package io.github.djlseq2seq.inference;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.ParameterStore;
+import ai.djl.nn.Block;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
+import io.github.djlseq2seq.data.PaddingBatchifier;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.data.SpecialTokens;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,22 +26,24 @@ import org.slf4j.LoggerFactory;
  *   }
  * </pre>
  *
- * <p>Decoding feeds the model its own predictions step by step, which DJL's {@code Predictor},
- * built for one forward pass, cannot express. So the whole decode runs in {@link
- * #batchProcessInput}, against the model's block with the predictor's parameters; it hands the
- * predictor an empty {@code NDList} (which DJL passes through without a forward call) and the
- * results to {@link #batchProcessOutput} through the context. An empty input line gives an empty
- * output line.
+ * <p>The model's block must be a {@link Seq2SeqTransformer}. A prediction goes through DJL's
+ * pipeline: {@link #processInput} makes each sentence's source ids {@code [S]}, the {@link
+ * PaddingBatchifier} pads them to {@code [B, S]}, the model's block decodes the whole batch in its
+ * forward (the batch is routed to a {@link Seq2SeqGenerator} over the transformer, see there), and
+ * {@link #processOutput} detokenizes each row of output ids. DJL's metrics therefore time the
+ * decode as inference, and it runs with the predictor's parameter store. An empty input line gives
+ * an empty output line.
  */
 public class Seq2SeqTranslator implements Translator<String, String> {
 
     private static final Logger logger = LoggerFactory.getLogger(Seq2SeqTranslator.class);
 
-    private static final String RESULTS = "djl-seq2seq.results";
+    private static final String BLANK = "djl-seq2seq.blank";
 
     private final Seq2SeqTokenizer sourceTokenizer;
     private final Seq2SeqTokenizer targetTokenizer;
     private final DecodingOptions options;
+    private final PaddingBatchifier batchifier = new PaddingBatchifier();
 
     /**
      * Creates a translator.
@@ -68,84 +71,137 @@ public class Seq2SeqTranslator implements Translator<String, String> {
         return options;
     }
 
-    /** {@inheritDoc} */
+    /**
+     * Returns the batchifier that pads the sentences' source ids with PAD into {@code [B, S]}.
+     *
+     * @return a {@link PaddingBatchifier}
+     */
     @Override
     public Batchifier getBatchifier() {
-        return Batchifier.STACK; // non-null: DJL then calls the batch methods below
+        return batchifier;
     }
 
-    /** {@inheritDoc} */
+    /**
+     * Checks that the model's block is a {@link Seq2SeqTransformer}.
+     *
+     * @param ctx the predictor's context
+     * @throws IllegalArgumentException naming the block's class if it is not
+     */
+    @Override
+    public void prepare(TranslatorContext ctx) {
+        transformer(ctx);
+    }
+
+    /**
+     * Tokenizes one sentence into its source ids {@code [START, x…, END]}, int32; an empty sentence
+     * gives {@code [START, END]} (and, through {@link #batchProcessOutput}, an empty translation).
+     *
+     * @param ctx the predictor's context
+     * @param input the sentence
+     * @return the source ids {@code [S]}
+     * @throws IllegalArgumentException if the sentence is longer than the model accepts and the
+     *     options do not truncate it
+     */
     @Override
     public NDList processInput(TranslatorContext ctx, String input) {
-        return batchProcessInput(ctx, List.of(input));
+        return sourceIds(ctx, input, 1);
     }
 
-    /** {@inheritDoc} */
+    /**
+     * Detokenizes one row of output ids.
+     *
+     * @param ctx the predictor's context
+     * @param list the row's output ids {@code [L]}, PAD removed
+     * @return the translation
+     */
     @Override
     public String processOutput(TranslatorContext ctx, NDList list) {
-        return batchProcessOutput(ctx, list).get(0);
+        return targetTokenizer.decode(list.head().toIntArray());
     }
 
-    /** {@inheritDoc} */
+    /**
+     * Tokenizes every sentence, pads them into one batch and routes it to a {@link
+     * Seq2SeqGenerator} over the model's transformer.
+     *
+     * @param ctx the predictor's context
+     * @param inputs the sentences
+     * @return the source ids {@code [B, S]}, routed to the generator
+     * @throws IllegalArgumentException if a sentence is longer than the model accepts and the
+     *     options do not truncate it (the message names it by its 1-based position)
+     */
     @Override
     public NDList batchProcessInput(TranslatorContext ctx, List<String> inputs) {
-        Seq2SeqTransformer model = (Seq2SeqTransformer) ctx.getBlock();
-        int maxLength = model.getConfig().getMaxLength();
-        List<int[]> rows = new ArrayList<>();
-        List<Integer> nonEmpty = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            String text = inputs.get(i);
-            if (text == null || text.isBlank()) {
-                continue;
-            }
-            int[] ids = sourceTokenizer.encode(text);
-            if (ids.length + 2 > maxLength && options.isTruncateSource()) {
-                logger.warn(
-                        "Input {} has {} tokens with START and END; truncated to the model's {}",
-                        i + 1,
-                        ids.length + 2,
-                        maxLength);
-                ids = java.util.Arrays.copyOf(ids, maxLength - 2);
-            }
-            if (ids.length + 2 > maxLength) {
-                throw new IllegalArgumentException(
-                        "Input "
-                                + (i + 1)
-                                + " has "
-                                + (ids.length + 2)
-                                + " tokens with START and END; the model accepts at most "
-                                + maxLength
-                                + " (DecodingOptions.optTruncateSource cuts it to fit)");
-            }
-            int[] row = new int[ids.length + 2];
-            row[0] = SpecialTokens.START_ID;
-            System.arraycopy(ids, 0, row, 1, ids.length);
-            row[row.length - 1] = SpecialTokens.END_ID;
-            rows.add(row);
-            nonEmpty.add(i);
+        NDList[] records = new NDList[inputs.size()];
+        boolean[] blank = new boolean[inputs.size()];
+        for (int i = 0; i < records.length; i++) {
+            blank[i] = isBlank(inputs.get(i));
+            records[i] = sourceIds(ctx, inputs.get(i), i + 1);
         }
-        String[] results = new String[inputs.size()];
-        java.util.Arrays.fill(results, "");
-        if (!rows.isEmpty()) {
-            int width = rows.stream().mapToInt(r -> r.length).max().orElse(0);
-            int[][] padded = new int[rows.size()][width]; // PAD = 0
-            for (int r = 0; r < rows.size(); r++) {
-                System.arraycopy(rows.get(r), 0, padded[r], 0, rows.get(r).length);
-            }
-            NDArray sourceIds = ctx.getNDManager().create(padded); // [B, S]
-            ParameterStore ps = new ParameterStore(ctx.getNDManager(), false);
-            List<Hypothesis> out = SequenceDecoder.of(model, options).decode(ps, sourceIds);
-            for (int r = 0; r < out.size(); r++) {
-                results[nonEmpty.get(r)] = targetTokenizer.decode(out.get(r).getTokens());
-            }
-        }
-        ctx.setAttachment(RESULTS, results);
-        return new NDList();
+        ctx.setAttachment(BLANK, blank);
+        Seq2SeqGenerator generator =
+                Seq2SeqGenerator.builder().setModel(transformer(ctx)).optOptions(options).build();
+        return generator.route(batchifier.batchify(records)); // [B, S]
     }
 
-    /** {@inheritDoc} */
+    /**
+     * Splits the generator's output ids into rows and detokenizes each; an empty input line gives
+     * an empty translation.
+     *
+     * @param ctx the predictor's context
+     * @param list the output ids {@code [B, L]} and scores {@code [B]}
+     * @return the translations, in input order
+     */
     @Override
     public List<String> batchProcessOutput(TranslatorContext ctx, NDList list) {
-        return List.of((String[]) ctx.getAttachment(RESULTS));
+        NDList[] rows = batchifier.unbatchify(new NDList(list.head())); // [L] each, PAD removed
+        boolean[] blank = (boolean[]) ctx.getAttachment(BLANK);
+        List<String> out = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            out.add(blank != null && blank[i] ? "" : processOutput(ctx, rows[i]));
+        }
+        return out;
+    }
+
+    /** One sentence's source ids {@code [START, x…, END]}, int32; position is 1-based. */
+    private NDList sourceIds(TranslatorContext ctx, String text, int position) {
+        int maxLength = transformer(ctx).getConfig().getMaxLength();
+        int[] ids = isBlank(text) ? new int[0] : sourceTokenizer.encode(text);
+        if (ids.length + 2 > maxLength && options.isTruncateSource()) {
+            logger.warn(
+                    "Input {} has {} tokens with START and END; truncated to the model's {}",
+                    position,
+                    ids.length + 2,
+                    maxLength);
+            ids = Arrays.copyOf(ids, maxLength - 2);
+        }
+        if (ids.length + 2 > maxLength) {
+            throw new IllegalArgumentException(
+                    "Input "
+                            + position
+                            + " has "
+                            + (ids.length + 2)
+                            + " tokens with START and END; the model accepts at most "
+                            + maxLength
+                            + " (DecodingOptions.optTruncateSource cuts it to fit)");
+        }
+        int[] row = new int[ids.length + 2];
+        row[0] = SpecialTokens.START_ID;
+        System.arraycopy(ids, 0, row, 1, ids.length);
+        row[row.length - 1] = SpecialTokens.END_ID;
+        return new NDList(ctx.getNDManager().create(row)); // [S]
+    }
+
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private static Seq2SeqTransformer transformer(TranslatorContext ctx) {
+        Block block = ctx.getBlock();
+        if (!(block instanceof Seq2SeqTransformer transformer)) {
+            throw new IllegalArgumentException(
+                    "Seq2SeqTranslator needs a model whose block is a Seq2SeqTransformer, got "
+                            + (block == null ? "no block" : block.getClass().getName()));
+        }
+        return transformer;
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import io.github.djlseq2seq.data.SpecialTokens;
 
 /**
  * The Transformer encoder–decoder of "Attention Is All You Need", as one DJL block.
@@ -28,6 +29,10 @@ import ai.djl.util.PairList;
  * inference, {@link #encode} and {@link #decode} run the two halves separately, and {@link
  * #decodeHidden} with an {@link IncrementalState} decodes step by step, reusing what earlier steps
  * computed.
+ *
+ * <p>Given a {@link RoutedInput} instead, forward hands it to the block it names (e.g. the decoding
+ * block {@code inference.Seq2SeqGenerator}, which loops over this model): that is how a whole
+ * decode runs inside DJL's {@code Predictor}, which calls only the model's block.
  */
 public class Seq2SeqTransformer extends AbstractBlock {
 
@@ -120,6 +125,9 @@ public class Seq2SeqTransformer extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (inputs instanceof RoutedInput routed) { // e.g. a decoding loop over this model
+            return routed.getBlock().forward(ps, routed.getInputs(), training, params);
+        }
         NDArray sourceIds = inputs.get(0); // [B, S]
         NDArray decoderInputIds = inputs.get(1); // [B, T]
         NDArray memory = encode(ps, sourceIds, training); // [B, S, D]
@@ -136,7 +144,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
      */
     public NDArray encode(ParameterStore ps, NDArray sourceIds, boolean training) {
         NDArray x = sourceEmbedding.embed(ps, sourceIds, 0, training); // [B, S, D]
-        NDArray bias = Masks.keyPadding(sourceIds, config.getPadId(), x.getDataType());
+        NDArray bias = Masks.keyPadding(sourceIds, SpecialTokens.PAD_ID, x.getDataType());
         return encoder.forward(ps, new NDList(x, bias), training).head();
     }
 
@@ -191,7 +199,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
             IncrementalState state,
             boolean training) {
         DataType type = memory.getDataType();
-        int pad = config.getPadId();
+        int pad = SpecialTokens.PAD_ID;
         if (state == null) {
             NDArray y = targetEmbedding.embed(ps, decoderInputIds, 0, training); // [B, T, D]
             NDArray selfBias = Masks.decoderSelfAttention(decoderInputIds, pad, type); // [B,1,T,T]

@@ -50,9 +50,6 @@ public class DecodingLimitsTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> DecodingOptions.builder().optMaxLengthOffset(-1).build());
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> DecodingOptions.builder().optBeamSize(2).optForcedLength(8).build());
     }
 
     @Test

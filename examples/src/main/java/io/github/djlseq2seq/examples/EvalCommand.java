@@ -5,7 +5,7 @@ import ai.djl.repository.zoo.ZooModel;
 import io.github.djlseq2seq.data.ParallelTsvReader;
 import io.github.djlseq2seq.data.TextPair;
 import io.github.djlseq2seq.eval.BleuScore;
-import io.github.djlseq2seq.eval.CorpusTranslation;
+import io.github.djlseq2seq.inference.CorpusTranslation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -11,7 +11,7 @@ import io.github.djlseq2seq.data.ParallelTextDataset;
 import io.github.djlseq2seq.data.ParallelTsvReader;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.data.TextPair;
-import io.github.djlseq2seq.eval.CorpusTranslation;
+import io.github.djlseq2seq.inference.CorpusTranslation;
 import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;

@@ -1,7 +1,11 @@
-package io.github.djlseq2seq.eval;
+package io.github.djlseq2seq.inference;
 
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
+import io.github.djlseq2seq.eval.Bleu;
+import io.github.djlseq2seq.eval.BleuScore;
+import io.github.djlseq2seq.eval.ChrF;
+import io.github.djlseq2seq.eval.ChrFScore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
