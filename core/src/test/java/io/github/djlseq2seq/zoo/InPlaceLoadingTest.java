@@ -143,27 +143,17 @@ public class InPlaceLoadingTest {
                 ExportFixture second = new ExportFixture(2)) {
             Path repo = first.root.resolve("repo");
             Path version = ModelRepository.publish(first.export("tiny"), repo);
-            Criteria<String, String> criteria =
-                    Criteria.builder()
-                            .setTypes(String.class, String.class)
-                            .optModelUrls(repo.toUri().toString())
-                            .optArtifactId("tiny")
-                            .optEngine("PyTorch")
-                            .build();
-            assertEquals(translate(criteria), first.translate(ExportFixture.INPUTS));
+            assertEquals(
+                    translate(ModelZooTest.byArtifactId(repo)),
+                    first.translate(ExportFixture.INPUTS));
             assertEquals(cachedFiles(), List.of());
             Files.copy(
                     second.export("v2").resolve(Seq2SeqArtifact.PARAMETERS),
                     version.resolve(Seq2SeqArtifact.PARAMETERS),
                     StandardCopyOption.REPLACE_EXISTING);
-            Criteria<String, String> again =
-                    Criteria.builder()
-                            .setTypes(String.class, String.class)
-                            .optModelUrls(repo.toUri().toString())
-                            .optArtifactId("tiny")
-                            .optEngine("PyTorch")
-                            .build();
-            assertEquals(translate(again), second.translate(ExportFixture.INPUTS));
+            assertEquals(
+                    translate(ModelZooTest.byArtifactId(repo)),
+                    second.translate(ExportFixture.INPUTS));
         }
     }
 
