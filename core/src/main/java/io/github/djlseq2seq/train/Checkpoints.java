@@ -4,12 +4,12 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.ParameterList;
-import java.io.BufferedInputStream;
+import io.github.djlseq2seq.model.Seq2SeqTransformer;
+import io.github.djlseq2seq.util.FileUtils;
+import io.github.djlseq2seq.zoo.ParameterFiles;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,10 +82,7 @@ public final class Checkpoints {
                             .collect(Collectors.toList());
             Files.writeString(tmp.resolve(STATE), state.toJson(), StandardCharsets.UTF_8);
             Path target = dir.resolve(name);
-            if (Files.exists(target)) {
-                deleteTree(target);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            FileUtils.replace(tmp, target);
             prune();
             return target;
         } catch (IOException | RuntimeException e) {
@@ -199,19 +196,26 @@ public final class Checkpoints {
     }
 
     /**
-     * Reads parameters written by {@link #writeParameters} into a model's block. When training
-     * continues, call this before {@code Trainer.initialize}, which caches the parameter arrays.
+     * Reads parameters written by {@link #writeParameters} into a model's block, checked by {@link
+     * ParameterFiles#loadBlockParameters}. When training continues, call this before {@code
+     * Trainer.initialize}, which caches the parameter arrays.
      *
-     * @param model the model
+     * @param model the model, whose block is a {@link Seq2SeqTransformer}
      * @param file the parameter file
-     * @throws IOException if it is missing, truncated or does not match the block
+     * @throws IOException if it is missing, truncated or does not match the block; the message
+     *     names the file
      */
     public static void readParameters(Model model, Path file) throws IOException {
-        try (DataInputStream in =
-                new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            model.getBlock().loadParameters(model.getNDManager(), in);
-        } catch (MalformedModelException | RuntimeException e) {
-            throw new IOException(file + ": not parameters of this model: " + e.getMessage(), e);
+        if (!(model.getBlock() instanceof Seq2SeqTransformer block)) {
+            throw new IOException(
+                    file
+                            + ": checkpoints hold Seq2SeqTransformer parameters, not parameters of "
+                            + model.getBlock());
+        }
+        try {
+            ParameterFiles.loadBlockParameters(block, model.getNDManager(), file);
+        } catch (MalformedModelException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
@@ -235,27 +239,12 @@ public final class Checkpoints {
     }
 
     /**
-     * Deletes a directory tree, if it exists.
+     * Deletes a directory tree, if it exists (see {@link FileUtils#deleteTree}).
      *
      * @param root the directory
      * @throws IOException if something cannot be deleted
      */
     public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder())
-                    .forEach(
-                            p -> {
-                                try {
-                                    Files.delete(p);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        FileUtils.deleteTree(root);
     }
 }

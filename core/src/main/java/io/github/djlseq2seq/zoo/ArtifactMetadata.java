@@ -27,8 +27,9 @@ import java.util.stream.Stream;
 
 /**
  * Writes and reads the two descriptors of an exported model: {@code serving.properties} (read by
- * DJL after the files are in place) and the DJL repository {@code metadata.json} (read by DJL's
- * {@code LocalRepository} before, to find the files and the translator factory).
+ * DJL when it loads the model) and the DJL repository {@code metadata.json} (the artifact id,
+ * version and checksums, read by {@link ModelImporter} and {@link ModelRepository}; in a published
+ * repository, read by DJL's {@code LocalRepository} to find the files).
  */
 final class ArtifactMetadata {
 
@@ -111,11 +112,10 @@ final class ArtifactMetadata {
     }
 
     /**
-     * Writes the nested {@code metadata.json} that makes an exported directory a one-model DJL
-     * local repository whose files are the model files at the directory's root. Its arguments and
-     * options are those of the directory's serving.properties, each file is listed with its SHA-1,
-     * and the artifact is named by a hash of the files, so DJL's cached copy of one export never
-     * stands in for another.
+     * Writes the nested {@code metadata.json} of an exported directory, in the layout of a
+     * one-model DJL local repository whose files are the model files at the directory's root. Its
+     * arguments and options are those of the directory's serving.properties, each file is listed
+     * with its SHA-1, and the artifact is named by a hash of the files.
      *
      * @param dir the exported model directory, serving.properties already written
      * @param artifactId the artifact id

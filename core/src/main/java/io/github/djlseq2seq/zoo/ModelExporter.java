@@ -5,14 +5,13 @@ import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
-import io.github.djlseq2seq.train.Checkpoints;
+import io.github.djlseq2seq.util.FileUtils;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -123,14 +122,13 @@ public final class ModelExporter {
             if (isZip(out)) {
                 Path zip = tmp.resolve(Seq2SeqArtifact.MODEL_NAME + ".zip");
                 zip(tmp, zip);
-                replace(zip, out);
+                FileUtils.replace(zip, out);
             } else {
-                Path dir = tmp.resolve(Seq2SeqArtifact.MODEL_NAME);
-                replace(dir, out);
+                FileUtils.replace(tmp.resolve(Seq2SeqArtifact.MODEL_NAME), out);
             }
             return out;
         } finally {
-            Checkpoints.deleteTree(tmp);
+            FileUtils.deleteTree(tmp);
         }
     }
 
@@ -183,17 +181,6 @@ public final class ModelExporter {
                 zos.closeEntry();
             }
         }
-    }
-
-    private void replace(Path from, Path out) throws IOException {
-        if (Files.exists(out)) {
-            if (Files.isDirectory(out)) {
-                Checkpoints.deleteTree(out);
-            } else {
-                Files.delete(out);
-            }
-        }
-        Files.move(from, out, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Builds a {@link ModelExporter}; {@code set} for required fields, {@code opt} for others. */

@@ -5,7 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
-import io.github.djlseq2seq.train.Checkpoints;
+import io.github.djlseq2seq.util.FileUtils;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Reader;
@@ -205,12 +205,12 @@ public final class ModelImporter {
 
     private static void clean(Path target, boolean created) throws IOException {
         if (created) {
-            Checkpoints.deleteTree(target);
+            FileUtils.deleteTree(target);
             return;
         }
         try (Stream<Path> s = Files.list(target)) {
             for (Path p : s.toList()) {
-                Checkpoints.deleteTree(p);
+                FileUtils.deleteTree(p);
             }
         }
     }

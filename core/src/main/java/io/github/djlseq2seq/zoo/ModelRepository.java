@@ -7,13 +7,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import io.github.djlseq2seq.train.Checkpoints;
+import io.github.djlseq2seq.util.FileUtils;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,16 +57,15 @@ public final class ModelRepository {
                 throw new IOException(
                         exported + " has no metadata.json: export it with ModelExporter");
             }
-            Checkpoints.deleteTree(files.resolve("model")); // the export's own metadata
+            FileUtils.deleteTree(files.resolve("model")); // the export's own metadata
             Path artifactDir = Seq2SeqArtifact.artifactDirectory(repository, embedded.artifactId());
             Path versionDir = artifactDir.resolve(embedded.version());
             Files.createDirectories(artifactDir);
-            Checkpoints.deleteTree(versionDir);
-            Files.move(files, versionDir, StandardCopyOption.ATOMIC_MOVE);
+            FileUtils.replace(files, versionDir);
             writeMetadata(artifactDir, embedded.artifactId(), embedded.version(), versionDir);
             return versionDir;
         } finally {
-            Checkpoints.deleteTree(tmp);
+            FileUtils.deleteTree(tmp);
         }
     }
 
@@ -96,11 +94,7 @@ public final class ModelRepository {
         artifacts.sort(
                 Comparator.comparing((JsonObject a) -> new Version(a.get("version").getAsString()))
                         .reversed());
-        Path tmp = Files.createTempFile(artifactDir, "metadata", ".tmp");
-        Files.writeString(
-                tmp,
-                ArtifactMetadata.toJson(ArtifactMetadata.metadata(artifactId, artifacts)),
-                StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        FileUtils.writeAtomically(
+                file, ArtifactMetadata.toJson(ArtifactMetadata.metadata(artifactId, artifacts)));
     }
 }

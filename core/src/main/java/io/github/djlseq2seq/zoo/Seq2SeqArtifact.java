@@ -13,15 +13,15 @@ import java.nio.file.Path;
  *   source-tokenizer.json and target-tokenizer.json when the vocabularies are separate
  *   serving.properties    engine, BlockFactory, TranslatorFactory, model name, decoding options
  *   model/nlp/machine_translation/io/github/djlseq2seq/ARTIFACT_ID/metadata.json
- *                         DJL repository metadata naming the files above (with their SHA-1) and
- *                         the factories, so that DJL treats the directory as a one-model
- *                         {@code LocalRepository}
+ *                         DJL repository metadata: the artifact id and version, each file with
+ *                         its SHA-1, and the factories
  * </pre>
  *
- * <p>The nested {@code metadata.json} is what lets stock DJL pick the translator of a directory
- * without being told: DJL chooses the {@code TranslatorFactory} from the Criteria and the
- * artifact's arguments <em>before</em> it reads {@code serving.properties}, and only a repository
- * {@code metadata.json} supplies artifact arguments for a local path.
+ * <p>DJL chooses the {@code TranslatorFactory} from the Criteria and the artifact's arguments
+ * <em>before</em> it reads {@code serving.properties}; {@link Seq2SeqRepositoryFactory} adds the
+ * factory named in {@code serving.properties} to those arguments, and loads a directory in place.
+ * The nested {@code metadata.json} is read by {@link ModelImporter} (which checks the SHA-1s) and
+ * {@link ModelRepository} (which publishes the model under its id and version).
  */
 public final class Seq2SeqArtifact {
 

@@ -26,10 +26,10 @@ import java.util.Set;
  * {@code maxLengthOffset}, {@code noRepeatNgramSize}, {@code truncateSource}).
  *
  * <p>DJL picks the translator factory before it reads {@code serving.properties}, from the Criteria
- * and the artifact's arguments only. An exported directory supplies those arguments through its
- * nested repository {@code metadata.json}, so {@code Criteria.builder().setTypes(String.class,
- * String.class).optModelPath(dir)} finds this factory unaided. A zip cannot (DJL reads nothing in
- * it before extracting it): name the factory with {@code .optTranslatorFactory(new
+ * and the artifact's arguments only. {@link Seq2SeqRepositoryFactory} supplies that argument for an
+ * exported directory or zip, so {@code Criteria.builder().setTypes(String.class,
+ * String.class).optModelPath(dirOrZip)} finds this factory unaided. Without it (another {@code
+ * file:} handler registered), name the factory with {@code .optTranslatorFactory(new
  * DeferredTranslatorFactory())}, which reads it from {@code serving.properties}, or with the URL
  * argument {@code ?translatorFactory=io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory}.
  */

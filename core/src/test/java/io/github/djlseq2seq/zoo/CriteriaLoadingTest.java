@@ -49,14 +49,8 @@ public class CriteriaLoadingTest {
                             .optEngine("PyTorch")
                             .build();
             assertEquals(translate(criteria), before);
-            // DJL loaded a checked copy it made in its cache, under the artifact's content hash
-            Path copies =
-                    Seq2SeqArtifact.artifactDirectory(f.cacheDir().resolve("cache/repo"), "tiny");
-            try (Stream<Path> files = Files.walk(copies)) {
-                assertTrue(
-                        files.anyMatch(p -> p.endsWith(Seq2SeqArtifact.PARAMETERS)),
-                        "a copy under " + copies);
-            }
+            // loaded in place: nothing under DJL's cache (InPlaceLoadingTest checks changes)
+            assertFalse(Files.exists(f.cacheDir().resolve("cache/repo")), "no copy");
             // serving.properties holds defaults; Criteria arguments override them
             Criteria<String, String> beams =
                     Criteria.builder()
@@ -82,7 +76,7 @@ public class CriteriaLoadingTest {
             ModelExporter.export(
                     first.model, first.tokenizer, first.tokenizer, first.options, dir, false);
             assertEquals(translate(plain(dir)), first.translate(ExportFixture.INPUTS));
-            // same path, artifact id and version: DJL's cached copy is named by the files' hash
+            // same path, artifact id and version: read in place, the new files are used
             ModelExporter.export(
                     second.model, second.tokenizer, second.tokenizer, second.options, dir, true);
             assertEquals(translate(plain(dir)), expected);
@@ -133,7 +127,7 @@ public class CriteriaLoadingTest {
     }
 
     /** The call. DJL reads the location when the Criteria is built. */
-    private static Criteria<String, String> plain(Path dir) {
+    static Criteria<String, String> plain(Path dir) {
         return Criteria.builder()
                 .setTypes(String.class, String.class)
                 .optModelPath(dir)
@@ -166,6 +160,7 @@ public class CriteriaLoadingTest {
             // DJL alone picks a zip's translator before extracting it; Seq2SeqRepositoryFactory
             // reads the zip's serving.properties in time
             assertTrue(Repository.newInstance("zip", zip) instanceof SimpleRepository);
+            assertTrue(Repository.newInstance("dir", f.export("dir")) instanceof SimpleRepository);
             assertEquals(
                     Seq2SeqRepositoryFactory.translatorFactoryInZip(zip),
                     Seq2SeqTranslatorFactory.class.getName());
@@ -236,7 +231,7 @@ public class CriteriaLoadingTest {
         }
     }
 
-    private static List<String> translate(Criteria<String, String> criteria) throws Exception {
+    static List<String> translate(Criteria<String, String> criteria) throws Exception {
         try (ZooModel<String, String> loaded = criteria.loadModel();
                 Predictor<String, String> p = loaded.newPredictor()) {
             assertEquals(

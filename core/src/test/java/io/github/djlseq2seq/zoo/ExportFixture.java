@@ -18,7 +18,7 @@ import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
-import io.github.djlseq2seq.train.Checkpoints;
+import io.github.djlseq2seq.util.FileUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,7 +142,7 @@ final class ExportFixture implements AutoCloseable {
         model.close();
         restore("DJL_CACHE_DIR", oldCache);
         restore("ENGINE_CACHE_DIR", oldEngineCache);
-        Checkpoints.deleteTree(root);
+        FileUtils.deleteTree(root);
     }
 
     private static void restore(String key, String value) {

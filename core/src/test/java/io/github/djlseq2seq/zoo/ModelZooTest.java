@@ -64,14 +64,7 @@ public class ModelZooTest {
             ModelRepository.publish(f.export("tiny"), repo);
             String url = repo.toUri().toString();
 
-            Criteria<String, String> byUrl =
-                    Criteria.builder()
-                            .setTypes(String.class, String.class)
-                            .optModelUrls(url)
-                            .optArtifactId("tiny")
-                            .optEngine("PyTorch")
-                            .build();
-            assertEquals(translate(byUrl), before);
+            assertEquals(translate(byArtifactId(repo)), before);
             Criteria<String, String> byDjlGroup =
                     Criteria.builder()
                             .setTypes(String.class, String.class)
@@ -132,15 +125,18 @@ public class ModelZooTest {
             // the newest version is the one DJL loads
             List<String> expected = second.translate(ExportFixture.INPUTS);
             assertNotEquals(first.translate(ExportFixture.INPUTS), expected);
-            Criteria<String, String> criteria =
-                    Criteria.builder()
-                            .setTypes(String.class, String.class)
-                            .optModelUrls(repo.toUri().toString())
-                            .optArtifactId("tiny")
-                            .optEngine("PyTorch")
-                            .build();
-            assertEquals(translate(criteria), expected);
+            assertEquals(translate(byArtifactId(repo)), expected);
         }
+    }
+
+    /** The Criteria that finds artifact "tiny" in a repository directory given by its URL. */
+    static Criteria<String, String> byArtifactId(Path repo) {
+        return Criteria.builder()
+                .setTypes(String.class, String.class)
+                .optModelUrls(repo.toUri().toString())
+                .optArtifactId("tiny")
+                .optEngine("PyTorch")
+                .build();
     }
 
     private static boolean listed(Map<Application, List<MRL>> models) {

@@ -4,6 +4,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.zoo.Seq2SeqArtifact;
 import io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,13 @@ import picocli.CommandLine.Option;
 
 /** Decoding options shared by the commands that translate, and loading a model with them. */
 public class DecodingFlags {
+
+    /** The subdirectory of a {@code train --out} directory that holds the exported model. */
+    static final String TRAINED_MODEL = "model";
+
+    /** The help text of {@code --model}. */
+    static final String MODEL_HELP =
+            "an exported model (directory or .zip), or the --out directory of a train run";
 
     @Option(names = "--beam", description = "beam size, 1 = greedy (default: the model's setting)")
     Integer beam;
@@ -69,26 +77,60 @@ public class DecodingFlags {
     }
 
     /**
-     * Loads an exported model directory through DJL's Criteria, with these options.
+     * Loads a model through DJL's Criteria, with these options.
      *
-     * @param dir the model directory written by {@code train} or {@code export}
+     * @param path an exported model (directory or zip), or a {@code train --out} directory
      * @return the model, with its String → String translator
      * @throws Exception if the model cannot be loaded
      */
-    ZooModel<String, String> load(Path dir) throws Exception {
-        if (!Files.isDirectory(dir) && !Files.isRegularFile(dir)) {
-            throw new IllegalArgumentException("model " + dir + " does not exist");
-        }
+    ZooModel<String, String> load(Path path) throws Exception {
+        Path model = exportedModel(path);
         Map<String, Object> arguments = arguments();
         // the translator factory reads these; check them before loading the model
         Seq2SeqTranslatorFactory.options(arguments);
         Criteria.Builder<String, String> criteria =
                 Criteria.builder()
                         .setTypes(String.class, String.class)
-                        .optModelPath(dir)
+                        .optModelPath(model)
                         .optEngine("PyTorch")
                         .optTranslatorFactory(new DeferredTranslatorFactory());
         arguments.forEach(criteria::optArgument);
         return criteria.build().loadModel();
+    }
+
+    /**
+     * Finds the exported model that {@code --model} names: the path itself when it is a zip or a
+     * directory holding {@code serving.properties}, or the {@code model/} subdirectory of a
+     * directory written by {@code train --out}.
+     *
+     * @param path the {@code --model} value
+     * @return the exported model
+     * @throws IllegalArgumentException if there is none; the message says what is missing
+     */
+    static Path exportedModel(Path path) {
+        if (Files.isRegularFile(path)) {
+            return path;
+        }
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException("model " + path + " does not exist");
+        }
+        if (Files.isRegularFile(path.resolve(Seq2SeqArtifact.SERVING_PROPERTIES))) {
+            return path;
+        }
+        Path exported = path.resolve(TRAINED_MODEL);
+        if (Files.isRegularFile(exported.resolve(Seq2SeqArtifact.SERVING_PROPERTIES))) {
+            return exported;
+        }
+        throw new IllegalArgumentException(
+                path
+                        + " is not a model: it holds no "
+                        + Seq2SeqArtifact.SERVING_PROPERTIES
+                        + (Files.isDirectory(exported)
+                                ? ", and neither does " + exported
+                                : ", and no " + TRAINED_MODEL + "/ directory")
+                        + ". Give an exported model (a directory or zip written by export), or the"
+                        + " --out directory of a train run that finished (its model/ is written"
+                        + " at the end; a run's checkpoints/ can be exported with export"
+                        + " --checkpoint)");
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 "Translate the source side of a TSV and print BLEU and chrF (sacreBLEU defaults).")
 public final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "model directory")
+    @Option(names = "--model", required = true, description = DecodingFlags.MODEL_HELP)
     Path model;
 
     @Option(names = "--data", required = true, description = "parallel TSV(.gz)")

@@ -120,11 +120,9 @@ public final class ExportCommand implements Callable<Integer> {
                 out, artifactId, artifactVersion, modelConfig.parameterCount());
         System.out.println(
                 "load it with Criteria.builder().setTypes(String.class, String.class)"
-                        + (out.toString().endsWith(".zip")
-                                ? ".optModelPath(zip).optTranslatorFactory(new"
-                                        + " DeferredTranslatorFactory())"
-                                : ".optModelPath(dir)")
-                        + ".optEngine(\"PyTorch\").build()");
+                        + ".optModelPath(Path.of(\""
+                        + out
+                        + "\")).optEngine(\"PyTorch\").build()");
         return 0;
     }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         })
 public final class TranslateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "model directory (train's OUT/model)")
+    @Option(names = "--model", required = true, description = DecodingFlags.MODEL_HELP)
     Path model;
 
     @Mixin DecodingFlags decoding = new DecodingFlags();

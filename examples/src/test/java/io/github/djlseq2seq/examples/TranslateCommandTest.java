@@ -2,6 +2,7 @@ package io.github.djlseq2seq.examples;
 
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -21,18 +22,20 @@ import java.nio.file.Path;
 import java.util.List;
 import org.testng.annotations.Test;
 
-/** translate keeps exactly one line out per line in, in order. */
+/**
+ * translate keeps exactly one line out per line in, in order, and takes an exported model or a
+ * train run's output directory.
+ */
 public class TranslateCommandTest {
 
-    @Test
-    public void oneLineOutPerLineIn() throws Exception {
+    /** A tiny untrained model exported to a directory. */
+    private static void exportTinyModel(Path dir) throws Exception {
         List<String> texts =
                 List.of(
                         "In the beginning God created the heavens and the earth.",
                         "En el principio crió Dios los cielos y la tierra.");
         BpeTokenizer tokenizer =
                 BpeTokenizer.train(texts, BpeTrainingConfig.builder().optVocabSize(300).build());
-        Path dir = Files.createTempDirectory("translate").resolve("model");
         try (Model model = Model.newInstance("seq2seq", Device.cpu())) {
             TransformerConfig config =
                     TransformerConfig.builder()
@@ -52,15 +55,28 @@ public class TranslateCommandTest {
             ModelExporter.export(
                     model, tokenizer, tokenizer, DecodingOptions.builder().build(), dir, false);
         }
-        String input = "In the beginning\n\nGod created\n\n\nthe earth.\n";
+    }
+
+    /** Runs translate on the input, expecting the status; returns standard output and error. */
+    private static String[] translate(int status, String input, String... args) {
         InputStream in = System.in;
-        String[] out;
         try {
             System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-            out = CliTest.run(0, "translate", "--model", dir.toString(), "--batch", "2");
+            String[] all = new String[args.length + 1];
+            all[0] = "translate";
+            System.arraycopy(args, 0, all, 1, args.length);
+            return CliTest.run(status, all);
         } finally {
             System.setIn(in);
         }
+    }
+
+    @Test
+    public void oneLineOutPerLineIn() throws Exception {
+        Path dir = Files.createTempDirectory("translate").resolve("model");
+        exportTinyModel(dir);
+        String input = "In the beginning\n\nGod created\n\n\nthe earth.\n";
+        String[] out = translate(0, input, "--model", dir.toString(), "--batch", "2");
         String[] lines = out[0].split("\n", -1);
         assertEquals(lines.length, 7, out[0]); // 6 lines and the final newline
         assertEquals(lines[1], "");
@@ -68,5 +84,44 @@ public class TranslateCommandTest {
         assertEquals(lines[4], "");
         assertFalse(lines[0].isEmpty(), out[0]);
         assertFalse(lines[5].isEmpty(), out[0]);
+    }
+
+    @Test
+    public void theOutDirectoryOfATrainRunIsAModel() throws Exception {
+        // what train --out RUN leaves: config, tokenizer, metrics, checkpoints and model/
+        Path run = Files.createTempDirectory("run");
+        Files.createDirectories(run.resolve("checkpoints").resolve("best"));
+        Files.writeString(run.resolve("metrics.jsonl"), "");
+        Path model = run.resolve("model");
+        exportTinyModel(model);
+        Files.copy(model.resolve("config.json"), run.resolve("config.json"));
+        Files.copy(model.resolve("tokenizer.json"), run.resolve("tokenizer.json"));
+        String input = "In the beginning\nGod created the earth.\n";
+        String[] direct = translate(0, input, "--model", model.toString());
+        String[] fromRun = translate(0, input, "--model", run.toString());
+        assertEquals(fromRun[0], direct[0]);
+        assertEquals(fromRun[0].split("\n", -1).length, 3, fromRun[0]);
+
+        // a run that never reached its export says what is missing
+        Path unfinished = Files.createTempDirectory("unfinished");
+        Files.createDirectories(unfinished.resolve("checkpoints"));
+        String err = translate(1, input, "--model", unfinished.toString())[1];
+        assertTrue(err.startsWith("error: " + unfinished + " is not a model"), err);
+        assertTrue(err.contains("holds no serving.properties, and no model/ directory"), err);
+        assertTrue(err.contains("export --checkpoint"), err);
+        assertFalse(err.contains("\tat "), err);
+        // a model/ directory that is no export either
+        Files.createDirectories(unfinished.resolve("model"));
+        err = translate(1, input, "--model", unfinished.toString())[1];
+        assertTrue(err.contains("and neither does " + unfinished.resolve("model")), err);
+
+        // eval takes the same --model
+        Path tsv = run.resolve("dev.tsv");
+        Files.writeString(tsv, "In the beginning\tEn el principio\n");
+        String scores =
+                CliTest.run(0, "eval", "--model", run.toString(), "--data", tsv.toString())[0];
+        assertTrue(scores.contains("BLEU"), scores);
+        err = CliTest.run(1, "eval", "--model", unfinished.toString(), "--data", tsv.toString())[1];
+        assertTrue(err.contains("is not a model"), err);
     }
 }
