@@ -93,9 +93,9 @@ public final class TrainingLoop {
      *
      * <p>Logging, the metrics log, the progress bar and checkpoints are DJL {@link
      * ai.djl.training.listener.TrainingListener}s of the run's {@link Trainer}. Before each epoch,
-     * training data that is {@link EpochAware} (a {@link io.github.djlseq2seq.data
-     * .ParallelTextDataset} with a {@link io.github.djlseq2seq.data.BucketingSampler}) is told the
-     * epoch, so a resumed run serves the same batches as an uninterrupted one.
+     * training data that is {@link EpochAware} (a {@code ParallelTextDataset} with a {@code
+     * BucketingSampler}) is told the epoch, so a resumed run serves the same batches as an
+     * uninterrupted one.
      *
      * @param resume whether to continue from the latest checkpoint in the output directory
      * @return the final state

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
@@ -74,17 +74,6 @@ public class Seq2SeqTrainingTest {
         return lines;
     }
 
-    /** step → training loss, from the metrics log. */
-    private static Map<Integer, Double> losses(Path dir) throws IOException {
-        Map<Integer, Double> losses = new TreeMap<>();
-        for (Map<String, Double> e : MetricsLog.read(dir.resolve("metrics.jsonl"))) {
-            if (e.containsKey("loss")) {
-                losses.put(e.get("step").intValue(), e.get("loss"));
-            }
-        }
-        return losses;
-    }
-
     @Test
     public void readmeSnippetTrainsAndExportsALoadableModel() throws Exception {
         Path runDir = root.resolve("runs/en-es");
@@ -124,8 +113,8 @@ public class Seq2SeqTrainingTest {
         assertEquals(result.devHypotheses().size(), 8);
         double bleu = result.devBleu().orElseThrow().getScore();
         assertTrue(bleu >= 0 && bleu <= 100, "dev BLEU " + bleu);
-        Map<Integer, Double> losses = losses(runDir);
-        assertEquals(losses.keySet(), java.util.Set.of(5, 10, 15, 20));
+        Map<Integer, Double> losses = TrainingLoopTest.losses(runDir);
+        assertEquals(losses.keySet(), Set.of(5, 10, 15, 20));
         assertTrue(
                 losses.get(20) < losses.get(5) - 0.3,
                 "training loss falls over 20 steps: " + losses);
@@ -179,8 +168,8 @@ public class Seq2SeqTrainingTest {
         assertEquals(resumed.finalStep(), 14);
         assertEquals(full.finalStep(), 14);
         assertEquals(resumed.tokenizer().size(), full.tokenizer().size());
-        Map<Integer, Double> a = losses(straight);
-        Map<Integer, Double> b = losses(stopped);
+        Map<Integer, Double> a = TrainingLoopTest.losses(straight);
+        Map<Integer, Double> b = TrainingLoopTest.losses(stopped);
         assertEquals(b.keySet(), a.keySet(), "every step logged once");
         assertEquals(a.size(), 14);
         // the resumed run trains on the batches of the uninterrupted one (the loop sets the
