@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * next; {@link #setEpoch} sets the epoch of the next call, so that a resumed run sees the same
  * batches as the interrupted one. Use one sampler per dataset.
  */
-public final class BucketingSampler implements Sampler {
+public final class BucketingSampler implements Sampler, EpochAware {
 
     /** The default number of pairs sorted together. */
     public static final int DEFAULT_POOL_SIZE = 8192;
@@ -93,6 +93,7 @@ public final class BucketingSampler implements Sampler {
      *
      * @param next the epoch, from 0
      */
+    @Override
     public void setEpoch(int next) {
         if (next < 0) {
             throw new IllegalArgumentException("epoch must not be negative: " + next);

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * OverLengthPolicy} (default {@link OverLengthPolicy#SKIP}), and are counted. {@code optLimit(n)}
  * keeps the first n pairs that pass.
  */
-public class ParallelTextDataset extends TextDataset implements AutoCloseable {
+public class ParallelTextDataset extends TextDataset implements AutoCloseable, EpochAware {
 
     /** The default maximum length of {@code X'} and of {@code Y_in}/{@code Y_out}. */
     public static final int DEFAULT_MAX_LENGTH = 256;
@@ -195,6 +195,19 @@ public class ParallelTextDataset extends TextDataset implements AutoCloseable {
                     this, manager, sampler, dataBatchifier, executor, prefetchNumber, device);
         }
         return super.getData(manager, sampler, executor);
+    }
+
+    /**
+     * Sets the epoch of the next iteration on this dataset's sampler, if its order depends on the
+     * epoch (a {@link BucketingSampler}); otherwise does nothing.
+     *
+     * @param epoch the epoch, from 0
+     */
+    @Override
+    public void setEpoch(int epoch) {
+        if (sampler instanceof EpochAware aware) {
+            aware.setEpoch(epoch);
+        }
     }
 
     /** {@inheritDoc} */

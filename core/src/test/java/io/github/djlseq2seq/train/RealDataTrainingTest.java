@@ -69,7 +69,6 @@ public class RealDataTrainingTest {
                     .setOutputDir(dir)
                     .setInputShapes(new Shape(1, 8), new Shape(1, 8))
                     .optDevices(Device.cpu())
-                    .optBeforeEpoch(sampler::setEpoch)
                     .optSettings(
                             TrainingSettings.builder()
                                     .optMaxSteps(60)

@@ -56,8 +56,8 @@ public class TrainingLoopTest {
                 .optLog(line -> {});
     }
 
-    /** step → training loss, from the metrics log. */
-    private static Map<Integer, Double> losses(Path dir) throws IOException {
+    /** step → training loss, from the metrics log of a run directory. */
+    static Map<Integer, Double> losses(Path dir) throws IOException {
         Map<Integer, Double> losses = new TreeMap<>();
         for (Map<String, Double> e : MetricsLog.read(dir.resolve("metrics.jsonl"))) {
             if (e.containsKey("loss")) {

@@ -59,19 +59,29 @@ public class ModelOptions {
      * @return the configuration
      */
     TransformerConfig config(int sourceVocab, int targetVocab, boolean shared) {
-        return TransformerConfig.builder()
-                .setSourceVocabSize(sourceVocab)
-                .setTargetVocabSize(targetVocab)
-                .optModelDim(modelDim)
+        TransformerConfig.Builder builder =
+                TransformerConfig.builder()
+                        .setSourceVocabSize(sourceVocab)
+                        .setTargetVocabSize(targetVocab)
+                        .optShareEmbeddings(shared)
+                        .optTieOutputEmbedding(shared);
+        configure(builder);
+        return builder.build();
+    }
+
+    /**
+     * Sets the model size on a configuration builder (everything but the vocabularies).
+     *
+     * @param builder the builder
+     */
+    void configure(TransformerConfig.Builder builder) {
+        builder.optModelDim(modelDim)
                 .optNumHeads(heads)
                 .optEncoderLayers(layers)
                 .optDecoderLayers(layers)
                 .optFeedForwardDim(feedForward)
                 .optDropout(dropout)
                 .optNormPlacement(norm)
-                .optMaxLength(maxLength)
-                .optShareEmbeddings(shared)
-                .optTieOutputEmbedding(shared)
-                .build();
+                .optMaxLength(maxLength);
     }
 }

@@ -1,33 +1,14 @@
 package io.github.djlseq2seq.examples;
 
-import ai.djl.Model;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.Dataset;
-import io.github.djlseq2seq.data.BpeTokenizer;
-import io.github.djlseq2seq.data.BpeTrainingConfig;
-import io.github.djlseq2seq.data.BucketingSampler;
-import io.github.djlseq2seq.data.ParallelTextDataset;
 import io.github.djlseq2seq.data.ParallelTsvReader;
-import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.data.TextPair;
-import io.github.djlseq2seq.inference.CorpusTranslation;
 import io.github.djlseq2seq.inference.DecodingOptions;
-import io.github.djlseq2seq.inference.Seq2SeqTranslator;
-import io.github.djlseq2seq.model.Seq2SeqTransformer;
-import io.github.djlseq2seq.model.TransformerConfig;
-import io.github.djlseq2seq.train.Checkpoints;
-import io.github.djlseq2seq.train.MetricsLog;
-import io.github.djlseq2seq.train.TrainingLoop;
+import io.github.djlseq2seq.train.Seq2SeqTraining;
+import io.github.djlseq2seq.train.TrainingResult;
 import io.github.djlseq2seq.train.TrainingSettings;
-import io.github.djlseq2seq.zoo.ModelExporter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -141,10 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
-        Path trainFile = train != null ? train : BundledCorpus.train();
         Path devFile = dev != null ? dev : BundledCorpus.dev();
-        checkOutputDirectory();
-        Files.createDirectories(out);
         TrainingSettings settings =
                 TrainingSettings.builder()
                         .optMaxMinutes(maxMinutes)
@@ -158,179 +136,58 @@ public final class TrainCommand implements Callable<Integer> {
                         .optClipNorm(clipNorm)
                         .optLogEvery(logEvery)
                         .build();
-
-        Seq2SeqTokenizer tokenizer = tokenizer(trainFile);
-        int maxLength = modelOptions.maxLength;
-        BucketingSampler sampler =
-                BucketingSampler.builder()
-                        .setBatchSize(Math.max(1, batchTokens / 4))
-                        .setMaxTokens(batchTokens)
-                        .optSeed(seed)
+        // checkpoints are compared by greedy dev BLEU (cheap); the final model decodes with beams
+        DecodingOptions decoding =
+                DecodingOptions.builder()
+                        .optNoRepeatNgramSize(noRepeatNgram)
+                        .optTruncateSource(true)
+                        .optBeamSize(beam)
+                        .optLengthPenalty(alpha)
                         .build();
-        try (ParallelTextDataset trainData =
-                        dataset(tokenizer, trainFile, Dataset.Usage.TRAIN, sampler);
-                ParallelTextDataset devData =
-                        dataset(
-                                tokenizer,
-                                devFile,
-                                Dataset.Usage.VALIDATION,
-                                BucketingSampler.builder()
-                                        .setBatchSize(64)
-                                        .setMaxTokens(batchTokens)
-                                        .optShuffle(false)
-                                        .build());
-                Model model = Model.newInstance("seq2seq")) {
-            System.out.printf(
-                    "train: %,d pairs (%d over %d tokens skipped); dev: %,d pairs%n",
-                    trainData.size(), trainData.getOverLengthCount(), maxLength, devData.size());
-            TransformerConfig config =
-                    modelOptions.config(tokenizer.size(), tokenizer.size(), true);
-            model.setBlock(Seq2SeqTransformer.builder().setConfig(config).build());
-            config.save(out.resolve("config.json"));
-            System.out.printf(
-                    "model: %,d parameters, d=%d, %d heads, %d+%d layers, ff=%d%n",
-                    config.parameterCount(),
-                    config.getModelDim(),
-                    config.getNumHeads(),
-                    config.getEncoderLayers(),
-                    config.getDecoderLayers(),
-                    config.getFeedForwardDim());
-            // dev BLEU on every dev pair (a source longer than the model accepts is truncated);
-            // the dev loss skips over-length pairs, as training does
-            List<TextPair> devPairs = ParallelTsvReader.read(devFile);
-            List<String> devSources = devPairs.stream().map(TextPair::source).toList();
-            List<String> devRefs = devPairs.stream().map(TextPair::target).toList();
-            // checkpoints are compared by greedy dev BLEU (cheap); the final model decodes with
-            // beams
-            DecodingOptions.Builder decoding =
-                    DecodingOptions.builder()
-                            .optNoRepeatNgramSize(noRepeatNgram)
-                            .optTruncateSource(true);
-            Seq2SeqTranslator translator =
-                    new Seq2SeqTranslator(tokenizer, tokenizer, decoding.optBeamSize(1).build());
-            DecodingOptions finalDecoding =
-                    decoding.optBeamSize(beam).optLengthPenalty(alpha).build();
-            TrainingLoop.builder()
-                    .setModel(model)
-                    .setTrainData(trainData)
-                    .optDevData(devData)
-                    .setOutputDir(out)
-                    .setInputShapes(new Shape(1, 8), new Shape(1, 8))
-                    .optSettings(settings)
-                    .optBeforeEpoch(sampler::setEpoch)
-                    .optEvaluator(
-                            m -> {
-                                try (Predictor<String, String> p = m.newPredictor(translator)) {
-                                    CorpusTranslation t =
-                                            CorpusTranslation.translate(p, devSources, 64);
-                                    return Map.of(
-                                            "devBleu", t.bleu(devRefs).getScore(),
-                                            "devTranslateSeconds", t.getSeconds());
-                                }
-                            })
-                    .optSelectBy("devBleu", true)
-                    .optProgressBar(true)
-                    .build()
-                    .run(resume);
-            plotLossCurve();
-
-            // the final model: the best checkpoint by dev BLEU, as a DJL model-zoo directory
-            Checkpoints checkpoints = new Checkpoints(out.resolve("checkpoints"), 1);
-            Path best = checkpoints.best().orElse(checkpoints.latest().orElseThrow());
-            Checkpoints.readParameters(model, best.resolve("parameters.params"));
-            Path modelDir =
-                    ModelExporter.export(
-                            model, tokenizer, tokenizer, finalDecoding, out.resolve("model"), true);
-            try (Predictor<String, String> p =
-                    model.newPredictor(
-                            new Seq2SeqTranslator(tokenizer, tokenizer, finalDecoding))) {
-                CorpusTranslation t = CorpusTranslation.translate(p, devSources, 64);
-                System.out.println();
-                for (int i = 0; i < Math.min(samples, devSources.size()); i++) {
-                    int k = i * Math.max(1, devSources.size() / Math.max(1, samples));
-                    System.out.println("source:    " + devSources.get(k));
-                    System.out.println("reference: " + devRefs.get(k));
-                    System.out.println("model:     " + t.getHypotheses().get(k));
-                    System.out.println();
-                }
-                int bestStep = Checkpoints.readState(best).step;
-                MetricsLog.read(out.resolve("metrics.jsonl")).stream()
-                        .filter(e -> e.containsKey("devLoss") && e.get("step") == bestStep)
-                        .reduce((a, b) -> b)
-                        .ifPresent(
-                                e ->
-                                        System.out.printf(
-                                                "dev loss %.4f, perplexity %.2f (best checkpoint,"
-                                                        + " step %d)%n",
-                                                e.get("devLoss"), e.get("devPpl"), bestStep));
-                System.out.println("dev " + t.bleu(devRefs).format(2, true));
-                System.out.printf(
-                        "translated the %d dev sentences in %.1f s (%s)%n",
-                        devSources.size(), t.getSeconds(), finalDecoding);
-            }
-            System.out.println(
-                    "model:       " + modelDir + "  (translate --model " + modelDir + ")");
-            System.out.println("metrics:     " + out.resolve("metrics.jsonl"));
-            System.out.println("loss curve:  " + out.resolve("loss-curve.png"));
-            System.out.println("checkpoints: " + out.resolve("checkpoints"));
-        }
+        TrainingResult result =
+                Seq2SeqTraining.builder()
+                        .setTrainFile(train != null ? train : BundledCorpus.train())
+                        .optDevFile(devFile)
+                        .setOutputDir(out)
+                        .optResume(resume)
+                        .optVocabSize(vocabSize)
+                        .optBatchTokens(batchTokens)
+                        .optConfig(modelOptions::configure)
+                        .optSettings(settings)
+                        .optDecoding(decoding)
+                        .optProgressBar(true)
+                        .build()
+                        .run();
+        plotLossCurve();
+        printDevTranslations(result, ParallelTsvReader.read(devFile));
+        Path modelDir = result.modelDir();
+        System.out.println("model:       " + modelDir + "  (translate --model " + modelDir + ")");
+        System.out.println("metrics:     " + out.resolve("metrics.jsonl"));
+        System.out.println("loss curve:  " + out.resolve("loss-curve.png"));
+        System.out.println("checkpoints: " + out.resolve("checkpoints"));
         return 0;
     }
 
-    private void checkOutputDirectory() throws java.io.IOException {
-        if (resume || !Files.exists(out)) {
-            return;
+    /** Prints sample translations, the exported checkpoint's dev loss and the dev BLEU. */
+    private void printDevTranslations(TrainingResult result, List<TextPair> devPairs) {
+        List<String> hypotheses = result.devHypotheses();
+        System.out.println();
+        for (int i = 0; i < Math.min(samples, devPairs.size()); i++) {
+            int k = i * Math.max(1, devPairs.size() / Math.max(1, samples));
+            System.out.println("source:    " + devPairs.get(k).source());
+            System.out.println("reference: " + devPairs.get(k).target());
+            System.out.println("model:     " + hypotheses.get(k));
+            System.out.println();
         }
-        try (Stream<Path> entries = Files.list(out)) {
-            if (entries.findAny().isPresent()) {
-                throw new IllegalArgumentException(
-                        "output directory "
-                                + out
-                                + " exists and is not empty: pass --resume to continue it, or"
-                                + " choose another --out");
-            }
+        if (!Double.isNaN(result.devLoss())) {
+            System.out.printf(
+                    "dev loss %.4f, perplexity %.2f (best checkpoint, step %d)%n",
+                    result.devLoss(), result.devPerplexity(), result.exportedStep());
         }
-    }
-
-    private Seq2SeqTokenizer tokenizer(Path trainFile) throws java.io.IOException {
-        Path file = out.resolve("tokenizer.json");
-        if (resume && Files.exists(file)) {
-            return BpeTokenizer.load(file);
-        }
-        List<TextPair> pairs = ParallelTsvReader.read(trainFile);
-        List<String> texts = new ArrayList<>(2 * pairs.size());
-        for (TextPair p : pairs) {
-            texts.add(p.source());
-            texts.add(p.target());
-        }
-        long start = System.nanoTime();
-        BpeTokenizer tokenizer =
-                BpeTokenizer.train(
-                        texts, BpeTrainingConfig.builder().optVocabSize(vocabSize).build());
+        result.devBleu().ifPresent(bleu -> System.out.println("dev " + bleu.format(2, true)));
         System.out.printf(
-                "tokenizer: %,d-token BPE trained in %.1f s%n",
-                tokenizer.size(), (System.nanoTime() - start) / 1e9);
-        tokenizer.save(file);
-        return tokenizer;
-    }
-
-    private ParallelTextDataset dataset(
-            Seq2SeqTokenizer tokenizer, Path file, Dataset.Usage usage, BucketingSampler sampler)
-            throws java.io.IOException {
-        ParallelTextDataset.Builder builder =
-                ParallelTextDataset.builder()
-                        .setTokenizer(tokenizer)
-                        .optUsage(usage)
-                        .optMaxSourceLength(modelOptions.maxLength)
-                        .optMaxTargetLength(modelOptions.maxLength)
-                        .setSampling(sampler);
-        builder =
-                usage == Dataset.Usage.TRAIN
-                        ? builder.optTrainFile(file)
-                        : builder.optValidationFile(file);
-        ParallelTextDataset dataset = builder.build();
-        dataset.prepare();
-        return dataset;
+                "translated the %d dev sentences in %.1f s (%s)%n",
+                devPairs.size(), result.devTranslateSeconds(), result.decoding());
     }
 
     /**

@@ -1,0 +1,565 @@
+package io.github.djlseq2seq.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
+import io.github.djlseq2seq.data.BpeTokenizer;
+import io.github.djlseq2seq.data.BpeTrainingConfig;
+import io.github.djlseq2seq.data.BucketingSampler;
+import io.github.djlseq2seq.data.ParallelTextDataset;
+import io.github.djlseq2seq.data.ParallelTsvReader;
+import io.github.djlseq2seq.data.Seq2SeqTokenizer;
+import io.github.djlseq2seq.data.TextPair;
+import io.github.djlseq2seq.data.Tokenizers;
+import io.github.djlseq2seq.inference.CorpusTranslation;
+import io.github.djlseq2seq.inference.DecodingOptions;
+import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.model.Seq2SeqTransformer;
+import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.zoo.ModelExporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Trains a translation model end to end: the whole recipe of the CLI's {@code train} command as one
+ * builder.
+ *
+ * <pre>{@code
+ * TrainingResult result = Seq2SeqTraining.builder()
+ *         .setTrainFile(Path.of("train.tsv"))
+ *         .optDevFile(Path.of("dev.tsv"))
+ *         .setOutputDir(Path.of("runs/en-es"))
+ *         .optVocabSize(1000)
+ *         .optConfig(c -> c.optModelDim(64).optEncoderLayers(2).optDecoderLayers(2))
+ *         .optSettings(TrainingSettings.builder().optMaxMinutes(5).build())
+ *         .build()
+ *         .run();
+ * // result.modelDir() loads with Criteria.builder().optModelPath(...)
+ * }</pre>
+ *
+ * <p>{@link #run} trains a shared BPE tokenizer on both sides of the training file (or takes the
+ * given one), tokenizes the files into {@link ParallelTextDataset}s batched by a {@link
+ * BucketingSampler}, builds a {@link Seq2SeqTransformer} from the configuration, and trains it with
+ * the {@link TrainingLoop} (warmup and decay, gradient clipping, checkpoints, exact resume). At
+ * each epoch end it scores the dev file by greedy corpus BLEU and keeps the best checkpoint by it.
+ * It finally loads the best checkpoint (or the latest, without a dev file), exports it with {@link
+ * ModelExporter} to {@code OUT/model} with the decoding options, and translates the dev file with
+ * it. The output directory receives {@code tokenizer.json}, {@code config.json}, {@code
+ * checkpoints/}, {@code metrics.jsonl} and {@code model/}.
+ */
+public final class Seq2SeqTraining {
+
+    private static final int DEV_BATCH = 64;
+
+    private final Path trainFile;
+    private final Path devFile;
+    private final Path outputDir;
+    private final Seq2SeqTokenizer givenTokenizer;
+    private final Path tokenizerFile;
+    private final int vocabSize;
+    private final int batchTokens;
+    private final Consumer<TransformerConfig.Builder> configurer;
+    private final TrainingSettings settings;
+    private final DecodingOptions decoding;
+    private final boolean resume;
+    private final Device[] devices;
+    private final Consumer<String> log;
+    private final boolean progressBar;
+
+    private Seq2SeqTraining(Builder b) {
+        trainFile = b.trainFile;
+        devFile = b.devFile;
+        outputDir = b.outputDir;
+        givenTokenizer = b.tokenizer;
+        tokenizerFile = b.tokenizerFile;
+        vocabSize = b.vocabSize;
+        batchTokens = b.batchTokens;
+        configurer = b.configurer;
+        settings = b.settings;
+        decoding = b.decoding;
+        resume = b.resume;
+        devices = b.devices;
+        log = b.log;
+        progressBar = b.progressBar;
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Trains, selects the best checkpoint, exports it to {@code OUT/model} and scores it on the dev
+     * file.
+     *
+     * @return what was trained and how it scores
+     * @throws IOException if a file cannot be read or written, or the output directory is not empty
+     *     and this is not a resumed run
+     * @throws TranslateException if batching or translating fails
+     * @throws TrainingDivergedException if the loss becomes NaN or infinite
+     */
+    public TrainingResult run() throws IOException, TranslateException {
+        checkOutputDirectory();
+        Files.createDirectories(outputDir);
+        Seq2SeqTokenizer tokenizer = tokenizer();
+        TransformerConfig.Builder configBuilder =
+                TransformerConfig.builder()
+                        .setSourceVocabSize(tokenizer.size())
+                        .setTargetVocabSize(tokenizer.size())
+                        .optShareEmbeddings(true)
+                        .optTieOutputEmbedding(true);
+        configurer.accept(configBuilder);
+        TransformerConfig config = configBuilder.build();
+        if (config.getSourceVocabSize() != tokenizer.size()
+                || config.getTargetVocabSize() != tokenizer.size()) {
+            throw new IllegalArgumentException(
+                    "the model's vocabulary sizes ("
+                            + config.getSourceVocabSize()
+                            + ", "
+                            + config.getTargetVocabSize()
+                            + ") must be the tokenizer's size "
+                            + tokenizer.size());
+        }
+        BucketingSampler sampler =
+                BucketingSampler.builder()
+                        .setBatchSize(Math.max(1, batchTokens / 4))
+                        .setMaxTokens(batchTokens)
+                        .optSeed(settings.getSeed())
+                        .build();
+        List<TextPair> devPairs = devFile == null ? List.of() : ParallelTsvReader.read(devFile);
+        try (ParallelTextDataset trainData =
+                        dataset(tokenizer, config, trainFile, Dataset.Usage.TRAIN, sampler);
+                ParallelTextDataset devData =
+                        devFile == null
+                                ? null
+                                : dataset(
+                                        tokenizer,
+                                        config,
+                                        devFile,
+                                        Dataset.Usage.VALIDATION,
+                                        BucketingSampler.builder()
+                                                .setBatchSize(DEV_BATCH)
+                                                .setMaxTokens(batchTokens)
+                                                .optShuffle(false)
+                                                .build());
+                Model model = Model.newInstance("seq2seq")) {
+            log.accept(
+                    String.format(
+                            "train: %,d pairs (%d over %d tokens skipped); dev: %,d pairs",
+                            trainData.size(),
+                            trainData.getOverLengthCount(),
+                            config.getMaxLength(),
+                            devData == null ? 0 : devData.size()));
+            model.setBlock(Seq2SeqTransformer.builder().setConfig(config).build());
+            config.save(outputDir.resolve("config.json"));
+            log.accept(
+                    String.format(
+                            "model: %,d parameters, d=%d, %d heads, %d+%d layers, ff=%d",
+                            config.parameterCount(),
+                            config.getModelDim(),
+                            config.getNumHeads(),
+                            config.getEncoderLayers(),
+                            config.getDecoderLayers(),
+                            config.getFeedForwardDim()));
+            TrainingState state = loop(model, trainData, devData, tokenizer, devPairs).run(resume);
+            return export(model, tokenizer, config, devPairs, state);
+        }
+    }
+
+    /** The training loop; checkpoints are compared by greedy dev BLEU, which is cheap. */
+    private TrainingLoop loop(
+            Model model,
+            ParallelTextDataset trainData,
+            ParallelTextDataset devData,
+            Seq2SeqTokenizer tokenizer,
+            List<TextPair> devPairs) {
+        TrainingLoop.Builder loop =
+                TrainingLoop.builder()
+                        .setModel(model)
+                        .setTrainData(trainData)
+                        .setOutputDir(outputDir)
+                        .setInputShapes(new Shape(1, 8), new Shape(1, 8))
+                        .optSettings(settings)
+                        .optLog(log)
+                        .optProgressBar(progressBar);
+        if (devices != null) {
+            loop.optDevices(devices);
+        }
+        if (devData != null) {
+            Seq2SeqTranslator greedy =
+                    new Seq2SeqTranslator(tokenizer, tokenizer, greedy(decoding));
+            loop.optDevData(devData)
+                    .optEvaluator(
+                            m -> {
+                                CorpusTranslation t = translate(m, greedy, devPairs);
+                                return Map.of(
+                                        "devBleu", t.bleu(references(devPairs)).getScore(),
+                                        "devTranslateSeconds", t.getSeconds());
+                            })
+                    .optSelectBy("devBleu", true);
+        }
+        return loop.build();
+    }
+
+    /** Loads the best checkpoint (or the latest), exports it and translates the dev file. */
+    private TrainingResult export(
+            Model model,
+            Seq2SeqTokenizer tokenizer,
+            TransformerConfig config,
+            List<TextPair> devPairs,
+            TrainingState state)
+            throws IOException, TranslateException {
+        Checkpoints checkpoints = new Checkpoints(outputDir.resolve("checkpoints"), 1);
+        Path chosen = checkpoints.best().orElse(checkpoints.latest().orElseThrow());
+        Checkpoints.readParameters(model, chosen.resolve("parameters.params"));
+        int exportedStep = Checkpoints.readState(chosen).step;
+        Path modelDir =
+                ModelExporter.export(
+                        model, tokenizer, tokenizer, decoding, outputDir.resolve("model"), true);
+        double devLoss =
+                MetricsLog.read(outputDir.resolve("metrics.jsonl")).stream()
+                        .filter(e -> e.containsKey("devLoss") && e.get("step") == exportedStep)
+                        .reduce((a, b) -> b)
+                        .map(e -> e.get("devLoss"))
+                        .orElse(Double.NaN);
+        CorpusTranslation dev =
+                devPairs.isEmpty()
+                        ? null
+                        : translate(
+                                model,
+                                new Seq2SeqTranslator(tokenizer, tokenizer, decoding),
+                                devPairs);
+        return new TrainingResult(
+                outputDir,
+                modelDir,
+                tokenizer,
+                config,
+                decoding,
+                state.step,
+                exportedStep,
+                devLoss,
+                dev == null ? Optional.empty() : Optional.of(dev.bleu(references(devPairs))),
+                dev == null ? List.of() : dev.getHypotheses(),
+                dev == null ? 0 : dev.getSeconds());
+    }
+
+    private static CorpusTranslation translate(
+            Model model, Seq2SeqTranslator translator, List<TextPair> pairs)
+            throws TranslateException {
+        try (Predictor<String, String> p = model.newPredictor(translator)) {
+            return CorpusTranslation.translate(
+                    p, pairs.stream().map(TextPair::source).toList(), DEV_BATCH);
+        }
+    }
+
+    private static List<String> references(List<TextPair> pairs) {
+        return pairs.stream().map(TextPair::target).toList();
+    }
+
+    /** The same decoding options with one beam: greedy decoding. */
+    private static DecodingOptions greedy(DecodingOptions options) {
+        return DecodingOptions.builder()
+                .optBeamSize(1)
+                .optLengthPenalty(options.getLengthPenalty())
+                .optMaxLengthRatio(options.getMaxLengthRatio())
+                .optMaxLengthOffset(options.getMaxLengthOffset())
+                .optNoRepeatNgramSize(options.getNoRepeatNgramSize())
+                .optTruncateSource(options.isTruncateSource())
+                .optIncremental(options.isIncremental())
+                .build();
+    }
+
+    private void checkOutputDirectory() throws IOException {
+        if (resume || !Files.exists(outputDir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(outputDir)) {
+            if (entries.findAny().isPresent()) {
+                throw new IllegalArgumentException(
+                        "output directory "
+                                + outputDir
+                                + " exists and is not empty: resume it (--resume, optResume(true))"
+                                + " or choose another output directory");
+            }
+        }
+    }
+
+    /**
+     * The tokenizer: a resumed run's own, the given one, or a BPE trained on both sides of the
+     * training file; saved as {@code OUT/tokenizer.json}.
+     */
+    private Seq2SeqTokenizer tokenizer() throws IOException {
+        Path file = outputDir.resolve("tokenizer.json");
+        if (resume && Files.exists(file)) {
+            return Tokenizers.load(file);
+        }
+        Seq2SeqTokenizer tokenizer;
+        if (givenTokenizer != null) {
+            tokenizer = givenTokenizer;
+        } else if (tokenizerFile != null) {
+            tokenizer = Tokenizers.load(tokenizerFile);
+        } else {
+            List<TextPair> pairs = ParallelTsvReader.read(trainFile);
+            List<String> texts = new ArrayList<>(2 * pairs.size());
+            for (TextPair p : pairs) {
+                texts.add(p.source());
+                texts.add(p.target());
+            }
+            long start = System.nanoTime();
+            tokenizer =
+                    BpeTokenizer.train(
+                            texts, BpeTrainingConfig.builder().optVocabSize(vocabSize).build());
+            log.accept(
+                    String.format(
+                            "tokenizer: %,d-token BPE trained in %.1f s",
+                            tokenizer.size(), (System.nanoTime() - start) / 1e9));
+        }
+        tokenizer.save(file);
+        return tokenizer;
+    }
+
+    private ParallelTextDataset dataset(
+            Seq2SeqTokenizer tokenizer,
+            TransformerConfig config,
+            Path file,
+            Dataset.Usage usage,
+            BucketingSampler sampler)
+            throws IOException {
+        ParallelTextDataset.Builder builder =
+                ParallelTextDataset.builder()
+                        .setTokenizer(tokenizer)
+                        .optUsage(usage)
+                        .optMaxSourceLength(config.getMaxLength())
+                        .optMaxTargetLength(config.getMaxLength())
+                        .setSampling(sampler);
+        builder =
+                usage == Dataset.Usage.TRAIN
+                        ? builder.optTrainFile(file)
+                        : builder.optValidationFile(file);
+        ParallelTextDataset dataset = builder.build();
+        dataset.prepare();
+        return dataset;
+    }
+
+    /** Builds a {@link Seq2SeqTraining}. */
+    public static final class Builder {
+        private Path trainFile;
+        private Path devFile;
+        private Path outputDir;
+        private Seq2SeqTokenizer tokenizer;
+        private Path tokenizerFile;
+        private int vocabSize = 8000;
+        private int batchTokens = 3000;
+        private Consumer<TransformerConfig.Builder> configurer = c -> {};
+        private TrainingSettings settings = TrainingSettings.builder().build();
+        private DecodingOptions decoding =
+                DecodingOptions.builder().optTruncateSource(true).build();
+        private boolean resume;
+        private Device[] devices;
+        private Consumer<String> log = System.out::println;
+        private boolean progressBar;
+
+        Builder() {}
+
+        /**
+         * Sets the training pairs: a TSV (or {@code .tsv.gz}) of source and target sentences.
+         *
+         * @param file the file
+         * @return this builder
+         */
+        public Builder setTrainFile(Path file) {
+            this.trainFile = file;
+            return this;
+        }
+
+        /**
+         * Sets the dev pairs, which score each epoch (dev loss and greedy BLEU), select the best
+         * checkpoint and are translated by the exported model (default none: the latest checkpoint
+         * is exported).
+         *
+         * @param file the TSV file
+         * @return this builder
+         */
+        public Builder optDevFile(Path file) {
+            this.devFile = file;
+            return this;
+        }
+
+        /**
+         * Sets the output directory; it must be empty or absent unless the run is resumed.
+         *
+         * @param dir the directory
+         * @return this builder
+         */
+        public Builder setOutputDir(Path dir) {
+            this.outputDir = dir;
+            return this;
+        }
+
+        /**
+         * Uses a tokenizer for both languages instead of training one.
+         *
+         * @param tokenizer the shared tokenizer
+         * @return this builder
+         */
+        public Builder optTokenizer(Seq2SeqTokenizer tokenizer) {
+            this.tokenizer = tokenizer;
+            return this;
+        }
+
+        /**
+         * Loads the shared tokenizer from a {@code tokenizer.json} instead of training one.
+         *
+         * @param file the file (or a directory holding {@code tokenizer.json})
+         * @return this builder
+         */
+        public Builder optTokenizerFile(Path file) {
+            this.tokenizerFile = file;
+            return this;
+        }
+
+        /**
+         * Sets the size of the BPE vocabulary trained on both sides of the training file (default
+         * 8000); not used with a given tokenizer.
+         *
+         * @param size the vocabulary size, special tokens included
+         * @return this builder
+         */
+        public Builder optVocabSize(int size) {
+            this.vocabSize = size;
+            return this;
+        }
+
+        /**
+         * Sets the padded tokens per training batch (default 3000).
+         *
+         * @param tokens the token budget of a batch
+         * @return this builder
+         */
+        public Builder optBatchTokens(int tokens) {
+            this.batchTokens = tokens;
+            return this;
+        }
+
+        /**
+         * Adjusts the model configuration. The builder it receives has both vocabulary sizes set to
+         * the tokenizer's, shared embeddings and a tied output projection, and {@link
+         * TransformerConfig.Builder}'s defaults otherwise; its {@code maxLength} also bounds the
+         * training pairs (longer ones are skipped).
+         *
+         * @param configurer changes the builder, e.g. {@code c -> c.optModelDim(64)}
+         * @return this builder
+         */
+        public Builder optConfig(Consumer<TransformerConfig.Builder> configurer) {
+            this.configurer = configurer;
+            return this;
+        }
+
+        /**
+         * Sets the training settings: budgets, learning rate, warmup, decay, label smoothing,
+         * clipping, seed (default {@link TrainingSettings.Builder}'s defaults).
+         *
+         * @param settings the settings
+         * @return this builder
+         */
+        public Builder optSettings(TrainingSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        /**
+         * Sets the exported model's default decoding options, also used to translate the dev file
+         * at the end; the dev BLEU that selects checkpoints decodes greedily with them (default
+         * {@link DecodingOptions.Builder}'s defaults, with over-long sources truncated).
+         *
+         * @param options the decoding options
+         * @return this builder
+         */
+        public Builder optDecoding(DecodingOptions options) {
+            this.decoding = options;
+            return this;
+        }
+
+        /**
+         * Continues from the latest checkpoint in the output directory, with its tokenizer (default
+         * false). A resumed run continues exactly as an uninterrupted one.
+         *
+         * @param resume whether to resume
+         * @return this builder
+         */
+        public Builder optResume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /**
+         * Sets the training devices (default: DJL's {@code Engine} choice).
+         *
+         * @param devices the devices
+         * @return this builder
+         */
+        public Builder optDevices(Device... devices) {
+            this.devices = devices;
+            return this;
+        }
+
+        /**
+         * Sets where progress lines go (default standard output).
+         *
+         * @param log the sink
+         * @return this builder
+         */
+        public Builder optLog(Consumer<String> log) {
+            this.log = log;
+            return this;
+        }
+
+        /**
+         * Shows DJL's progress bar over the step or time budget (default off).
+         *
+         * @param show whether to show it
+         * @return this builder
+         */
+        public Builder optProgressBar(boolean show) {
+            this.progressBar = show;
+            return this;
+        }
+
+        /**
+         * Builds the training.
+         *
+         * @return the training, ready to {@link Seq2SeqTraining#run}
+         * @throws IllegalArgumentException if the training file or output directory is missing, or
+         *     a size is not positive
+         */
+        public Seq2SeqTraining build() {
+            if (trainFile == null || outputDir == null) {
+                throw new IllegalArgumentException(
+                        "Seq2SeqTraining needs a training file (setTrainFile) and an output"
+                                + " directory (setOutputDir)");
+            }
+            if (vocabSize <= 0 || batchTokens <= 0) {
+                throw new IllegalArgumentException(
+                        "vocabSize and batchTokens must be positive: "
+                                + vocabSize
+                                + ", "
+                                + batchTokens);
+            }
+            return new Seq2SeqTraining(this);
+        }
+    }
+}
