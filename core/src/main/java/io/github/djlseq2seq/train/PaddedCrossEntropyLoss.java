@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
+import io.github.djlseq2seq.data.SpecialTokens;
 
 /**
  * Token-level cross-entropy from logits with sparse labels, as DJL's {@code
@@ -32,13 +33,11 @@ public class PaddedCrossEntropyLoss extends Loss {
         MEAN
     }
 
-    private final int padId;
     private final float labelSmoothing;
     private final Reduction reduction;
 
     PaddedCrossEntropyLoss(Builder builder) {
         super(builder.name);
-        padId = builder.padId;
         labelSmoothing = builder.labelSmoothing;
         reduction = builder.reduction;
     }
@@ -66,7 +65,8 @@ public class PaddedCrossEntropyLoss extends Loss {
             NDArray smooth = logProbs.mean(new int[] {-1}).neg(); // [N]
             perToken = nll.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing));
         }
-        NDArray keep = target.neq(padId).toType(perToken.getDataType(), false); // [N]
+        NDArray keep =
+                target.neq(SpecialTokens.PAD_ID).toType(perToken.getDataType(), false); // [N]
         NDArray sum = perToken.mul(keep).sum();
         if (reduction == Reduction.SUM) {
             return sum;
@@ -81,13 +81,12 @@ public class PaddedCrossEntropyLoss extends Loss {
      * @return the number of target tokens, as a scalar INT64 array
      */
     public NDArray countTargets(NDArray labels) {
-        return labels.neq(padId).toType(DataType.INT64, false).sum();
+        return labels.neq(SpecialTokens.PAD_ID).toType(DataType.INT64, false).sum();
     }
 
     /** Builds a {@link PaddedCrossEntropyLoss}. */
     public static final class Builder {
         private String name = "loss";
-        private int padId;
         private float labelSmoothing;
         private Reduction reduction = Reduction.MEAN;
 
@@ -101,17 +100,6 @@ public class PaddedCrossEntropyLoss extends Loss {
          */
         public Builder optName(String name) {
             this.name = name;
-            return this;
-        }
-
-        /**
-         * Sets the PAD id whose targets are ignored (default 0).
-         *
-         * @param padId the padding id
-         * @return this builder
-         */
-        public Builder optPadId(int padId) {
-            this.padId = padId;
             return this;
         }
 

@@ -38,7 +38,6 @@ public final class TrainingLoop {
     final TrainingSettings settings;
     final IntConsumer beforeEpoch;
     final EpochEvaluator evaluator;
-    final int padId;
     private final Model model;
     private final Path outputDir;
     private final Shape[] inputShapes;
@@ -59,7 +58,6 @@ public final class TrainingLoop {
         beforeEpoch = b.beforeEpoch;
         evaluator = b.evaluator;
         log = b.log;
-        padId = b.padId;
         selectBy = b.selectBy;
         higherIsBetter = b.higherIsBetter;
         progressBar = b.progressBar;
@@ -123,7 +121,6 @@ public final class TrainingLoop {
         ResumableAdam adam = ResumableAdam.builder().optLearningRateTracker(schedule).build();
         PaddedCrossEntropyLoss loss =
                 PaddedCrossEntropyLoss.builder()
-                        .optPadId(padId)
                         .optLabelSmoothing(settings.getLabelSmoothing())
                         .build();
         Checkpoints checkpoints =
@@ -183,7 +180,6 @@ public final class TrainingLoop {
         private IntConsumer beforeEpoch = epoch -> {};
         private EpochEvaluator evaluator;
         private Consumer<String> log = System.out::println;
-        private int padId;
         private String selectBy = "devLoss";
         private boolean higherIsBetter;
         private boolean progressBar;
@@ -323,17 +319,6 @@ public final class TrainingLoop {
          */
         public Builder optLog(Consumer<String> log) {
             this.log = log;
-            return this;
-        }
-
-        /**
-         * Sets the PAD id (default 0).
-         *
-         * @param padId the id
-         * @return this builder
-         */
-        public Builder optPadId(int padId) {
-            this.padId = padId;
             return this;
         }
 

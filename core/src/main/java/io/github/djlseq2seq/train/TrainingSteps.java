@@ -13,7 +13,9 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.translate.TranslateException;
 import io.github.djlseq2seq.data.EpochAware;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -145,18 +147,15 @@ final class TrainingSteps {
             return 1f;
         }
         try (NDManager scope = trainer.getManager().newSubManager()) {
-            NDArray sum = null;
+            List<NDArray> gradients = new ArrayList<>();
             for (Parameter p : trainer.getModel().getBlock().getParameters().values()) {
-                if (!p.requiresGradient()) {
-                    continue;
+                if (p.requiresGradient()) {
+                    NDArray g = p.getArray().getGradient();
+                    g.attach(scope);
+                    gradients.add(g);
                 }
-                NDArray g = p.getArray().getGradient();
-                g.attach(scope);
-                NDArray s = g.square().sum();
-                sum = sum == null ? s : sum.add(s);
             }
-            double norm = Math.sqrt(sum.getFloat());
-            return (float) Math.min(1.0, clipNorm / (norm + 1e-6));
+            return GradientClipping.scale(gradients, clipNorm);
         }
     }
 
@@ -187,7 +186,6 @@ final class TrainingSteps {
     private double devLoss() throws IOException, TranslateException {
         PaddedCrossEntropyLoss plain =
                 PaddedCrossEntropyLoss.builder()
-                        .optPadId(loop.padId)
                         .optReduction(PaddedCrossEntropyLoss.Reduction.SUM)
                         .build();
         double sum = 0;

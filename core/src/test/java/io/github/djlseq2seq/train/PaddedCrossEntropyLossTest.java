@@ -33,7 +33,6 @@ public class PaddedCrossEntropyLossTest {
             NDArray label = manager.create(new int[][] {{3}});
             float loss =
                     PaddedCrossEntropyLoss.builder()
-                            .optPadId(0)
                             .build()
                             .evaluate(new NDList(label), new NDList(logits))
                             .getFloat();

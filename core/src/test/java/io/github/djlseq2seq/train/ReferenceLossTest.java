@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import io.github.djlseq2seq.PyTorchFixtures;
+import io.github.djlseq2seq.data.SpecialTokens;
 import org.testng.annotations.Test;
 
 /**
@@ -22,22 +23,23 @@ public class ReferenceLossTest {
     public void labelSmoothedLossMatchesPyTorch() {
         JsonObject fixture = PyTorchFixtures.load("cross-entropy.json");
         int pad = fixture.get("padId").getAsInt();
+        assertEquals(pad, SpecialTokens.PAD_ID, "the fixture's PAD is the library's");
         float smoothing = fixture.get("labelSmoothing").getAsFloat();
         try (NDManager manager = NDManager.newBaseManager()) {
             NDList logits = new NDList(array(manager, fixture.getAsJsonObject("logits")));
             NDList labels = new NDList(manager.create(ints(fixture.getAsJsonArray("target"))));
             assertEquals(
-                    loss(pad, smoothing, PaddedCrossEntropyLoss.Reduction.MEAN, labels, logits),
+                    loss(smoothing, PaddedCrossEntropyLoss.Reduction.MEAN, labels, logits),
                     fixture.get("mean").getAsDouble(),
                     1e-5,
                     "mean");
             assertEquals(
-                    loss(pad, smoothing, PaddedCrossEntropyLoss.Reduction.SUM, labels, logits),
+                    loss(smoothing, PaddedCrossEntropyLoss.Reduction.SUM, labels, logits),
                     fixture.get("sum").getAsDouble(),
                     1e-4,
                     "sum");
             assertEquals(
-                    loss(pad, 0, PaddedCrossEntropyLoss.Reduction.MEAN, labels, logits),
+                    loss(0, PaddedCrossEntropyLoss.Reduction.MEAN, labels, logits),
                     fixture.get("meanWithoutSmoothing").getAsDouble(),
                     1e-5,
                     "mean without smoothing");
@@ -45,14 +47,12 @@ public class ReferenceLossTest {
     }
 
     private static double loss(
-            int pad,
             float smoothing,
             PaddedCrossEntropyLoss.Reduction reduction,
             NDList labels,
             NDList logits) {
         NDArray value =
                 PaddedCrossEntropyLoss.builder()
-                        .optPadId(pad)
                         .optLabelSmoothing(smoothing)
                         .optReduction(reduction)
                         .build()

@@ -11,6 +11,8 @@ import ai.djl.training.tracker.Tracker;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.djlseq2seq.PyTorchFixtures;
+import java.util.ArrayList;
+import java.util.List;
 import org.testng.annotations.Test;
 
 /**
@@ -80,12 +82,18 @@ public class ReferenceOptimizerTest {
                 double scale = step.get("clipScale").getAsDouble();
                 assertEquals(scale, Math.min(1, maxNorm / (norm + 1e-6)), 1e-12, "fixture");
                 clipped |= scale < 0.5;
-                adam.setStep(t + 1);
-                adam.setGradientScale((float) scale);
                 JsonArray gradients = step.getAsJsonArray("gradients");
+                List<NDArray> grads = new ArrayList<>();
                 for (int i = 0; i < weights.length; i++) {
-                    NDArray g = array(manager, gradients.get(i).getAsJsonObject());
-                    adam.update("p" + i, weights[i], g);
+                    grads.add(array(manager, gradients.get(i).getAsJsonObject()));
+                }
+                // our clipping factor, from the same gradients, against clip_grad_norm_'s
+                float ours = GradientClipping.scale(grads, (float) maxNorm);
+                assertEquals(ours, scale, 1e-6, "clip factor at step " + (t + 1));
+                adam.setStep(t + 1);
+                adam.setGradientScale(ours);
+                for (int i = 0; i < weights.length; i++) {
+                    adam.update("p" + i, weights[i], grads.get(i));
                 }
                 JsonArray expected = step.getAsJsonArray("weightsAfter");
                 for (int i = 0; i < weights.length; i++) {

@@ -1,0 +1,43 @@
+package io.github.djlseq2seq.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Global-norm gradient clipping, as PyTorch's {@code torch.nn.utils.clip_grad_norm_}: all gradients
+ * are treated as one vector, and when its L2 norm exceeds the limit, every gradient is scaled by
+ * {@code maxNorm / (norm + 1e-6)}.
+ *
+ * <p>The factor is applied by {@link ResumableAdam#setGradientScale(float)} inside the update
+ * rather than by rewriting the gradients, so clipping costs no extra pass over them.
+ */
+public final class GradientClipping {
+
+    private GradientClipping() {}
+
+    /**
+     * Returns the factor that brings the global norm of the gradients down to {@code maxNorm}: 1
+     * when the norm is within it (or when {@code maxNorm} is 0 or less, clipping off).
+     *
+     * <p>Temporaries live in the gradients' managers; call it inside a scope.
+     *
+     * @param gradients the gradients, each of any shape
+     * @param maxNorm the limit of the global L2 norm; 0 or less turns clipping off
+     * @return the scale factor in (0, 1]
+     */
+    public static float scale(Iterable<NDArray> gradients, float maxNorm) {
+        if (maxNorm <= 0) {
+            return 1f;
+        }
+        NDArray sumOfSquares = null;
+        for (NDArray g : gradients) {
+            NDArray s = g.square().sum(); // []
+            sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
+        }
+        if (sumOfSquares == null) {
+            return 1f;
+        }
+        double norm = Math.sqrt(sumOfSquares.toType(DataType.FLOAT64, false).getDouble());
+        return (float) Math.min(1.0, maxNorm / (norm + 1e-6));
+    }
+}
