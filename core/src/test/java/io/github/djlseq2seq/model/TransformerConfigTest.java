@@ -5,6 +5,7 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.testng.annotations.Test;
@@ -32,6 +33,33 @@ public class TransformerConfigTest {
         } finally {
             Files.delete(file);
         }
+    }
+
+    @Test
+    public void loadsAConfigWrittenByVersion01() throws IOException, URISyntaxException {
+        // written by the class-based TransformerConfig of 0.1.0 before it became a record
+        Path file = Path.of(TransformerConfigTest.class.getResource("config-v0.1.json").toURI());
+        TransformerConfig expected =
+                TransformerConfig.builder()
+                        .setSourceVocabSize(1200)
+                        .setTargetVocabSize(1200)
+                        .optModelDim(96)
+                        .optNumHeads(6)
+                        .optEncoderLayers(2)
+                        .optDecoderLayers(5)
+                        .optFeedForwardDim(384)
+                        .optDropout(0.25f)
+                        .optMaxLength(160)
+                        .optPadId(3)
+                        .optNormPlacement(NormPlacement.PRE)
+                        .optTieOutputEmbedding(true)
+                        .optShareEmbeddings(true)
+                        .build();
+        TransformerConfig loaded = TransformerConfig.load(file);
+        assertEquals(loaded, expected);
+        assertEquals(loaded.parameterCount(), 1_085_664L);
+        // the keys and their order stay those of 0.1.0
+        assertEquals(loaded.toJson(), Files.readString(file));
     }
 
     @Test
