@@ -4,8 +4,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,79 +11,48 @@ import java.nio.file.Path;
 /**
  * The immutable hyper-parameters of a {@link Seq2SeqTransformer}.
  *
- * <p>Built with {@link #builder()}; every value is validated by {@link Builder#build()} and again
- * when read from JSON, so a configuration object is always usable.
+ * <p>Built with {@link #builder()}; every value is validated by the canonical constructor, so a
+ * configuration built by {@link Builder#build()} or read from JSON is always usable. The JSON keys
+ * are the component names below.
+ *
+ * @param sourceVocabSize the source vocabulary size
+ * @param targetVocabSize the target vocabulary size
+ * @param modelDim the model width d
+ * @param numHeads the number of attention heads; divides {@code modelDim}
+ * @param encoderLayers the number of encoder layers
+ * @param decoderLayers the number of decoder layers
+ * @param feedForwardDim the hidden width of the position-wise feed-forward network
+ * @param dropout the dropout rate used in training, in [0, 1)
+ * @param maxLength the longest sequence (in tokens, START and END included) the model accepts
+ * @param padId the padding id, never attended to and never a loss target
+ * @param normPlacement where LayerNorm sits relative to each residual connection
+ * @param tieOutputEmbedding whether the output projection reuses the target embedding matrix
+ * @param shareEmbeddings whether source and target share one embedding matrix
  */
-public final class TransformerConfig {
+public record TransformerConfig(
+        int sourceVocabSize,
+        int targetVocabSize,
+        int modelDim,
+        int numHeads,
+        int encoderLayers,
+        int decoderLayers,
+        int feedForwardDim,
+        float dropout,
+        int maxLength,
+        int padId,
+        NormPlacement normPlacement,
+        boolean tieOutputEmbedding,
+        boolean shareEmbeddings) {
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-    private int sourceVocabSize;
-    private int targetVocabSize;
-    private int modelDim;
-    private int numHeads;
-    private int encoderLayers;
-    private int decoderLayers;
-    private int feedForwardDim;
-    private float dropout;
-    private int maxLength;
-    private int padId;
-    private NormPlacement normPlacement;
-    private boolean tieOutputEmbedding;
-    private boolean shareEmbeddings;
-
-    private TransformerConfig() {}
-
-    private TransformerConfig(Builder b) {
-        sourceVocabSize = b.sourceVocabSize;
-        targetVocabSize = b.targetVocabSize;
-        modelDim = b.modelDim;
-        numHeads = b.numHeads;
-        encoderLayers = b.encoderLayers;
-        decoderLayers = b.decoderLayers;
-        feedForwardDim = b.feedForwardDim;
-        dropout = b.dropout;
-        maxLength = b.maxLength;
-        padId = b.padId;
-        normPlacement = b.normPlacement;
-        tieOutputEmbedding = b.tieOutputEmbedding;
-        shareEmbeddings = b.shareEmbeddings;
-        validate();
-    }
-
     /**
-     * Creates a builder with the defaults of a small model.
+     * Validates the values; prefer {@link #builder()}, which names each value and has defaults.
      *
-     * @return a new builder
+     * @throws IllegalArgumentException naming the first bad field
      */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /**
-     * Returns a builder holding this configuration's values, to derive a changed copy.
-     *
-     * @return a new builder initialised from this configuration
-     */
-    public Builder toBuilder() {
-        return new Builder()
-                .setSourceVocabSize(sourceVocabSize)
-                .setTargetVocabSize(targetVocabSize)
-                .optModelDim(modelDim)
-                .optNumHeads(numHeads)
-                .optEncoderLayers(encoderLayers)
-                .optDecoderLayers(decoderLayers)
-                .optFeedForwardDim(feedForwardDim)
-                .optDropout(dropout)
-                .optMaxLength(maxLength)
-                .optPadId(padId)
-                .optNormPlacement(normPlacement)
-                .optTieOutputEmbedding(tieOutputEmbedding)
-                .optShareEmbeddings(shareEmbeddings);
-    }
-
-    private void validate() {
+    public TransformerConfig {
         positive("sourceVocabSize", sourceVocabSize);
         positive("targetVocabSize", targetVocabSize);
         positive("modelDim", modelDim);
@@ -119,6 +86,37 @@ public final class TransformerConfig {
                             + " and targetVocabSize "
                             + targetVocabSize);
         }
+    }
+
+    /**
+     * Creates a builder with the defaults of a small model.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding this configuration's values, to derive a changed copy.
+     *
+     * @return a new builder initialised from this configuration
+     */
+    public Builder toBuilder() {
+        return new Builder()
+                .setSourceVocabSize(sourceVocabSize)
+                .setTargetVocabSize(targetVocabSize)
+                .optModelDim(modelDim)
+                .optNumHeads(numHeads)
+                .optEncoderLayers(encoderLayers)
+                .optDecoderLayers(decoderLayers)
+                .optFeedForwardDim(feedForwardDim)
+                .optDropout(dropout)
+                .optMaxLength(maxLength)
+                .optPadId(padId)
+                .optNormPlacement(normPlacement)
+                .optTieOutputEmbedding(tieOutputEmbedding)
+                .optShareEmbeddings(shareEmbeddings);
     }
 
     private static void positive(String field, int value) {
@@ -181,11 +179,17 @@ public final class TransformerConfig {
         } catch (JsonParseException e) {
             throw new IllegalArgumentException(
                     "Malformed model configuration: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Gson wraps what the canonical constructor throws; a missing key reaches it as 0,
+            // false or null
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                throw invalid;
+            }
+            throw e;
         }
         if (config == null) {
             throw new IllegalArgumentException("Empty model configuration");
         }
-        config.validate();
         return config;
     }
 
@@ -196,9 +200,7 @@ public final class TransformerConfig {
      * @throws IOException if the file cannot be written
      */
     public void save(Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(toJson());
-        }
+        Files.writeString(file, toJson(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -211,119 +213,160 @@ public final class TransformerConfig {
      *     names the file
      */
     public static TransformerConfig load(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            StringBuilder sb = new StringBuilder();
-            char[] buf = new char[8192];
-            for (int n; (n = r.read(buf)) > 0; ) {
-                sb.append(buf, 0, n);
-            }
-            return fromJson(sb.toString());
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            return fromJson(json);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * @return the source vocabulary size
+     * Transitional alias of {@link #sourceVocabSize()}, removed once callers use the record
+     * accessor.
+     *
+     * @return {@link #sourceVocabSize()}
+     * @deprecated use {@link #sourceVocabSize()}
      */
+    @Deprecated
     public int getSourceVocabSize() {
         return sourceVocabSize;
     }
 
     /**
-     * @return the target vocabulary size
+     * Transitional alias of {@link #targetVocabSize()}, removed once callers use the record
+     * accessor.
+     *
+     * @return {@link #targetVocabSize()}
+     * @deprecated use {@link #targetVocabSize()}
      */
+    @Deprecated
     public int getTargetVocabSize() {
         return targetVocabSize;
     }
 
     /**
-     * @return the model width d
+     * Transitional alias of {@link #modelDim()}, removed once callers use the record accessor.
+     *
+     * @return {@link #modelDim()}
+     * @deprecated use {@link #modelDim()}
      */
+    @Deprecated
     public int getModelDim() {
         return modelDim;
     }
 
     /**
-     * @return the number of attention heads
+     * Transitional alias of {@link #numHeads()}, removed once callers use the record accessor.
+     *
+     * @return {@link #numHeads()}
+     * @deprecated use {@link #numHeads()}
      */
+    @Deprecated
     public int getNumHeads() {
         return numHeads;
     }
 
     /**
-     * @return the number of encoder layers
+     * Transitional alias of {@link #encoderLayers()}, removed once callers use the record accessor.
+     *
+     * @return {@link #encoderLayers()}
+     * @deprecated use {@link #encoderLayers()}
      */
+    @Deprecated
     public int getEncoderLayers() {
         return encoderLayers;
     }
 
     /**
-     * @return the number of decoder layers
+     * Transitional alias of {@link #decoderLayers()}, removed once callers use the record accessor.
+     *
+     * @return {@link #decoderLayers()}
+     * @deprecated use {@link #decoderLayers()}
      */
+    @Deprecated
     public int getDecoderLayers() {
         return decoderLayers;
     }
 
     /**
-     * @return the hidden width of the position-wise feed-forward network
+     * Transitional alias of {@link #feedForwardDim()}, removed once callers use the record
+     * accessor.
+     *
+     * @return {@link #feedForwardDim()}
+     * @deprecated use {@link #feedForwardDim()}
      */
+    @Deprecated
     public int getFeedForwardDim() {
         return feedForwardDim;
     }
 
     /**
-     * @return the dropout rate used in training
+     * Transitional alias of {@link #dropout()}, removed once callers use the record accessor.
+     *
+     * @return {@link #dropout()}
+     * @deprecated use {@link #dropout()}
      */
+    @Deprecated
     public float getDropout() {
         return dropout;
     }
 
     /**
-     * @return the longest sequence (in tokens, START and END included) the model accepts
+     * Transitional alias of {@link #maxLength()}, removed once callers use the record accessor.
+     *
+     * @return {@link #maxLength()}
+     * @deprecated use {@link #maxLength()}
      */
+    @Deprecated
     public int getMaxLength() {
         return maxLength;
     }
 
     /**
-     * @return the padding id, never attended to and never a loss target
+     * Transitional alias of {@link #padId()}, removed once callers use the record accessor.
+     *
+     * @return {@link #padId()}
+     * @deprecated use {@link #padId()}
      */
+    @Deprecated
     public int getPadId() {
         return padId;
     }
 
     /**
-     * @return where LayerNorm sits relative to each residual connection
+     * Transitional alias of {@link #normPlacement()}, removed once callers use the record accessor.
+     *
+     * @return {@link #normPlacement()}
+     * @deprecated use {@link #normPlacement()}
      */
+    @Deprecated
     public NormPlacement getNormPlacement() {
         return normPlacement;
     }
 
     /**
-     * @return whether the output projection reuses the target embedding matrix
+     * Transitional alias of {@link #tieOutputEmbedding()}, removed once callers use the record
+     * accessor.
+     *
+     * @return {@link #tieOutputEmbedding()}
+     * @deprecated use {@link #tieOutputEmbedding()}
      */
+    @Deprecated
     public boolean isTieOutputEmbedding() {
         return tieOutputEmbedding;
     }
 
     /**
-     * @return whether source and target share one embedding matrix
+     * Transitional alias of {@link #shareEmbeddings()}, removed once callers use the record
+     * accessor.
+     *
+     * @return {@link #shareEmbeddings()}
+     * @deprecated use {@link #shareEmbeddings()}
      */
+    @Deprecated
     public boolean isShareEmbeddings() {
         return shareEmbeddings;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TransformerConfig && toJson().equals(((TransformerConfig) o).toJson());
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public int hashCode() {
-        return toJson().hashCode();
     }
 
     /** {@inheritDoc} */
@@ -501,7 +544,20 @@ public final class TransformerConfig {
          * @throws IllegalArgumentException naming the first bad field
          */
         public TransformerConfig build() {
-            return new TransformerConfig(this);
+            return new TransformerConfig(
+                    sourceVocabSize,
+                    targetVocabSize,
+                    modelDim,
+                    numHeads,
+                    encoderLayers,
+                    decoderLayers,
+                    feedForwardDim,
+                    dropout,
+                    maxLength,
+                    padId,
+                    normPlacement,
+                    tieOutputEmbedding,
+                    shareEmbeddings);
         }
     }
 }
