@@ -223,9 +223,9 @@ public final class TrainingBenchmark {
         for (int i = 0; i < BATCH_POOL; i++) {
             pool[i] =
                     new int[][][] {
-                        ids(random, settings.getSourceLength(), config.getSourceVocabSize()),
-                        ids(random, settings.getTargetLength(), config.getTargetVocabSize()),
-                        ids(random, settings.getTargetLength(), config.getTargetVocabSize())
+                        ids(random, settings.getSourceLength(), config.sourceVocabSize()),
+                        ids(random, settings.getTargetLength(), config.targetVocabSize()),
+                        ids(random, settings.getTargetLength(), config.targetVocabSize())
                     };
         }
         return pool;

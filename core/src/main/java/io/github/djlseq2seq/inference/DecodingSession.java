@@ -56,14 +56,14 @@ final class DecodingSession {
         checkShape(sourceIds, config);
         this.sourceIds = sourceIds.duplicate(); // ours, to reorder and close
         this.sourceIds.attach(manager);
-        sourceLengths = countTokens(this.sourceIds, config.getPadId());
+        sourceLengths = countTokens(this.sourceIds, config.padId());
         try (NDManager scope = manager.newSubManager()) {
             joinStep(this.sourceIds, scope);
             memory = model.encode(ps, this.sourceIds, false); // [B, S, D]
             memory.attach(manager);
         }
         state = incremental ? new IncrementalState(manager) : null;
-        float[] bias = new float[config.getTargetVocabSize()];
+        float[] bias = new float[config.targetVocabSize()];
         bias[SpecialTokens.PAD_ID] = Float.NEGATIVE_INFINITY;
         bias[SpecialTokens.START_ID] = Float.NEGATIVE_INFINITY;
         banned = manager.create(bias);
@@ -145,12 +145,12 @@ final class DecodingSession {
                     "Source ids must be [B, S], got " + sourceIds.getShape());
         }
         long width = sourceIds.getShape().get(1);
-        if (width > config.getMaxLength()) {
+        if (width > config.maxLength()) {
             throw new IllegalArgumentException(
                     "Source batch of width "
                             + width
                             + " (START and END included) exceeds the model's maxLength "
-                            + config.getMaxLength()
+                            + config.maxLength()
                             + "; truncate or split long sentences before decoding");
         }
     }

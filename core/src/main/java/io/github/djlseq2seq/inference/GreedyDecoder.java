@@ -38,7 +38,7 @@ public final class GreedyDecoder implements SequenceDecoder {
     /** {@inheritDoc} */
     @Override
     public List<Hypothesis> decode(ParameterStore ps, NDArray sourceIds) {
-        int modelMaxLength = model.getConfig().getMaxLength();
+        int modelMaxLength = model.getConfig().maxLength();
         int forced = options.getForcedLength(); // benchmarks: exactly this many tokens, END ignored
         if (forced > modelMaxLength) {
             throw new IllegalArgumentException(

@@ -90,7 +90,7 @@ public class Seq2SeqTranslator implements Translator<String, String> {
     @Override
     public NDList batchProcessInput(TranslatorContext ctx, List<String> inputs) {
         Seq2SeqTransformer model = (Seq2SeqTransformer) ctx.getBlock();
-        int maxLength = model.getConfig().getMaxLength();
+        int maxLength = model.getConfig().maxLength();
         List<int[]> rows = new ArrayList<>();
         List<Integer> nonEmpty = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {

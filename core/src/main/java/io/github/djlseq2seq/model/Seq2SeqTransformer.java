@@ -45,19 +45,19 @@ public class Seq2SeqTransformer extends AbstractBlock {
         config = builder.config;
         sourceEmbedding =
                 addChildBlock(
-                        config.isShareEmbeddings() ? "embedding" : "sourceEmbedding",
-                        embedding(config.getSourceVocabSize()));
+                        config.shareEmbeddings() ? "embedding" : "sourceEmbedding",
+                        embedding(config.sourceVocabSize()));
         targetEmbedding =
-                config.isShareEmbeddings()
+                config.shareEmbeddings()
                         ? sourceEmbedding
-                        : addChildBlock("targetEmbedding", embedding(config.getTargetVocabSize()));
-        NormPlacement norm = config.getNormPlacement();
+                        : addChildBlock("targetEmbedding", embedding(config.targetVocabSize()));
+        NormPlacement norm = config.normPlacement();
         encoder =
                 addChildBlock(
                         "encoder",
                         LayerStack.builder()
                                 .setLayers(
-                                        config.getEncoderLayers(),
+                                        config.encoderLayers(),
                                         () -> EncoderLayer.builder().setConfig(config).build())
                                 .optNormPlacement(norm)
                                 .build());
@@ -66,13 +66,13 @@ public class Seq2SeqTransformer extends AbstractBlock {
                         "decoder",
                         LayerStack.builder()
                                 .setLayers(
-                                        config.getDecoderLayers(),
+                                        config.decoderLayers(),
                                         () -> DecoderLayer.builder().setConfig(config).build())
                                 .optNormPlacement(norm)
                                 .build());
         OutputProjection.Builder projectionBuilder =
-                OutputProjection.builder().setVocabSize(config.getTargetVocabSize());
-        if (config.isTieOutputEmbedding()) {
+                OutputProjection.builder().setVocabSize(config.targetVocabSize());
+        if (config.tieOutputEmbedding()) {
             projectionBuilder.optTiedEmbedding(targetEmbedding);
         }
         projection = addChildBlock("projection", projectionBuilder.build());
@@ -88,9 +88,9 @@ public class Seq2SeqTransformer extends AbstractBlock {
     private TokenEmbedding embedding(int vocabSize) {
         return TokenEmbedding.builder()
                 .setVocabSize(vocabSize)
-                .setModelDim(config.getModelDim())
-                .optMaxLength(config.getMaxLength())
-                .optDropout(config.getDropout())
+                .setModelDim(config.modelDim())
+                .optMaxLength(config.maxLength())
+                .optDropout(config.dropout())
                 .build();
     }
 
@@ -136,7 +136,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
      */
     public NDArray encode(ParameterStore ps, NDArray sourceIds, boolean training) {
         NDArray x = sourceEmbedding.embed(ps, sourceIds, 0, training); // [B, S, D]
-        NDArray bias = Masks.keyPadding(sourceIds, config.getPadId(), x.getDataType());
+        NDArray bias = Masks.keyPadding(sourceIds, config.padId(), x.getDataType());
         return encoder.forward(ps, new NDList(x, bias), training).head();
     }
 
@@ -191,7 +191,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
             IncrementalState state,
             boolean training) {
         DataType type = memory.getDataType();
-        int pad = config.getPadId();
+        int pad = config.padId();
         if (state == null) {
             NDArray y = targetEmbedding.embed(ps, decoderInputIds, 0, training); // [B, T, D]
             NDArray selfBias = Masks.decoderSelfAttention(decoderInputIds, pad, type); // [B,1,T,T]
@@ -238,7 +238,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
             NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape source = inputShapes[0]; // [B, S]
         Shape target = inputShapes[1]; // [B, T]
-        long d = config.getModelDim();
+        long d = config.modelDim();
         Shape x = source.add(d); // [B, S, D]
         Shape y = target.add(d); // [B, T, D]
         sourceEmbedding.initialize(manager, dataType, source);
@@ -255,7 +255,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[1].add(config.getTargetVocabSize())};
+        return new Shape[] {inputShapes[1].add(config.targetVocabSize())};
     }
 
     /**

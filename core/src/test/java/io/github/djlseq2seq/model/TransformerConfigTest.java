@@ -22,10 +22,10 @@ public class TransformerConfigTest {
                         .build();
         TransformerConfig back = TransformerConfig.fromJson(config.toJson());
         assertEquals(back, config);
-        assertEquals(back.getNormPlacement(), NormPlacement.PRE);
-        assertEquals(back.getDropout(), 0.3f);
-        assertEquals(back.getModelDim(), 512);
-        assertTrue(back.isTieOutputEmbedding() && back.isShareEmbeddings());
+        assertEquals(back.normPlacement(), NormPlacement.PRE);
+        assertEquals(back.dropout(), 0.3f);
+        assertEquals(back.modelDim(), 512);
+        assertTrue(back.tieOutputEmbedding() && back.shareEmbeddings());
         Path file = Files.createTempFile("config", ".json");
         try {
             config.save(file);

@@ -190,11 +190,11 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.printf(
                     "model: %,d parameters, d=%d, %d heads, %d+%d layers, ff=%d%n",
                     config.parameterCount(),
-                    config.getModelDim(),
-                    config.getNumHeads(),
-                    config.getEncoderLayers(),
-                    config.getDecoderLayers(),
-                    config.getFeedForwardDim());
+                    config.modelDim(),
+                    config.numHeads(),
+                    config.encoderLayers(),
+                    config.decoderLayers(),
+                    config.feedForwardDim());
             // dev BLEU on every dev pair (a source longer than the model accepts is truncated);
             // the dev loss skips over-length pairs, as training does
             List<TextPair> devPairs = ParallelTsvReader.read(devFile);
