@@ -48,8 +48,22 @@ public record TransformerConfig(
             new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     /**
-     * Validates the values; prefer {@link #builder()}, which names each value and has defaults.
+     * Validates the values, as every configuration is validated, built or read from JSON; prefer
+     * {@link #builder()}, which names each value and has defaults.
      *
+     * @param sourceVocabSize the {@link #sourceVocabSize()} component
+     * @param targetVocabSize the {@link #targetVocabSize()} component
+     * @param modelDim the {@link #modelDim()} component
+     * @param numHeads the {@link #numHeads()} component
+     * @param encoderLayers the {@link #encoderLayers()} component
+     * @param decoderLayers the {@link #decoderLayers()} component
+     * @param feedForwardDim the {@link #feedForwardDim()} component
+     * @param dropout the {@link #dropout()} component
+     * @param maxLength the {@link #maxLength()} component
+     * @param padId the {@link #padId()} component
+     * @param normPlacement the {@link #normPlacement()} component
+     * @param tieOutputEmbedding the {@link #tieOutputEmbedding()} component
+     * @param shareEmbeddings the {@link #shareEmbeddings()} component
      * @throws IllegalArgumentException naming the first bad field
      */
     public TransformerConfig {

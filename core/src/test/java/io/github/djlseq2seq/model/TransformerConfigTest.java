@@ -81,6 +81,15 @@ public class TransformerConfigTest {
                 () -> TransformerConfig.fromJson(copy().build().toJson().replace("256", "-3")),
                 "modelDim");
         assertMessage(() -> TransformerConfig.fromJson("{\"modelDim\": "), "Malformed");
+        // a key missing from the JSON reaches the validation as 0 or null, and is named
+        assertMessage(
+                () ->
+                        TransformerConfig.fromJson(
+                                copy().build().toJson().replace("\"normPlacement\"", "\"x\"")),
+                "normPlacement must be POST or PRE");
+        assertMessage(
+                () -> TransformerConfig.fromJson("{\"sourceVocabSize\": 5}"),
+                "targetVocabSize must be positive, got 0");
     }
 
     @Test
