@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
+        version = "djl-seq2seq bench 0.1.0",
         description =
                 "Benchmarks base-cpu (d 256, 4 heads, 3+3 layers, ff 1024, vocabularies 8000):"
                         + " training ms/step, target tokens/s, GFLOP/s vs a 1024³ matmul, resident"
