@@ -5,10 +5,11 @@
 #   bench/run.sh                        quick run (a few minutes)
 #   bench/run.sh --memory-steps 2000    also the resident-memory growth check (step 100 → 2000)
 #
-# Extra flags go to io.github.djlseq2seq.bench.BenchmarkSuite (see BenchSettings). JAVA_OPTS is
-# passed to the JVM (default: a fixed, pre-touched 256 MiB heap, so that the heap filling up in
-# the first few hundred steps is not counted as memory growth); PEER_ARGS to
-# bench/pytorch_peer.py. OMP_WAIT_POLICY=PASSIVE keeps both sides usable when other processes
+# Extra flags go to the bench command (io.github.djlseq2seq.bench.BenchCommand; `bench/run.sh
+# --help` lists them); a subcommand first (`bench/run.sh scaling`, `training`, `decoding`,
+# `tokenizer`, `data`) runs that benchmark alone, without the peer. JAVA_OPTS is passed to the JVM
+# (default: a fixed, pre-touched 256 MiB heap, so that the heap filling up in the first few
+# hundred steps is not counted as memory growth); PEER_ARGS to bench/pytorch_peer.py. OMP_WAIT_POLICY=PASSIVE keeps both sides usable when other processes
 # share the cores (bench/README.md, "Threads and noise"). The peer needs Debian's python3-torch:
 #   apt-get install -y python3-torch libopenblas0-openmp
 set -euo pipefail
@@ -20,15 +21,24 @@ ours="$out_dir/ours.txt"
 peer="$out_dir/peer.txt"
 
 echo "== build"
-mvn -q -B compile
-mvn -q -B dependency:build-classpath -Dmdep.outputFile="$out_dir/classpath.txt" >/dev/null
-classpath="target/classes:$(cat "$out_dir/classpath.txt")"
+# one reactor run: the library and the examples are built first, and the classpath (written by
+# each module into its own target/) names their freshly built jars, never a stale installed copy
+mvn -B -q -pl bench -am package -DskipTests \
+    dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
+classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
+main=io.github.djlseq2seq.bench.BenchCommand
+# shellcheck disable=SC2206
+jvm=(${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch} -Dai.djl.offline=true
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$classpath")
 
-echo "== ours: djl-seq2seq on DJL (java -cp … io.github.djlseq2seq.bench.BenchmarkSuite $*)"
+case "${1:-}" in
+    training | decoding | scaling | tokenizer | data | -h | --help)
+        exec java "${jvm[@]}" "$main" "$@" ;;
+esac
+
+echo "== ours: djl-seq2seq on DJL (java -cp … $main $*)"
 echo "   OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-<unset>}"
-# shellcheck disable=SC2086
-java ${JAVA_OPTS:--Xms256m -Xmx256m -XX:+AlwaysPreTouch} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
-    -cp "$classpath" io.github.djlseq2seq.bench.BenchmarkSuite "$@" | tee "$ours"
+java "${jvm[@]}" "$main" "$@" | tee "$ours"
 
 echo "== peer: torch.nn.Transformer (/usr/bin/python3 bench/pytorch_peer.py ${PEER_ARGS:-})"
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then

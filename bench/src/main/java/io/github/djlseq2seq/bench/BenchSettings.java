@@ -7,13 +7,7 @@ import java.nio.file.Path;
  * What a training benchmark runs: the fixed model <em>base-cpu</em> (see {@link #baseCpu}) and the
  * batch shape and step counts, which flags may change.
  *
- * <p>Flags read by {@link #fromArgs}: {@code --batch B}, {@code --length L} (source and target),
- * {@code --source-length S}, {@code --target-length T}, {@code --warmup N}, {@code --steps N}
- * (timed), {@code --memory-steps N} (default 100: resident memory is read after step 100 and, when
- * N > 100, after step N; 2000 for the full check; 0 for no reading), {@code --clip} (also clip the
- * global gradient norm to 1, as {@code TrainingLoop} does by default), {@code --skip-matmul},
- * {@code --skip-decoding}, {@code --profile FILE} (after the timed steps, record {@link
- * #PROFILED_STEPS} more with libtorch's profiler and write its Chrome trace to FILE).
+ * <p>{@link BenchCommand} maps its flags onto {@link #builder()}.
  */
 public final class BenchSettings {
 
@@ -55,49 +49,6 @@ public final class BenchSettings {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * Parses command-line flags (see the class comment) over the defaults.
-     *
-     * @param args the flags
-     * @return the settings
-     * @throws IllegalArgumentException on an unknown flag or a missing or bad value
-     */
-    public static BenchSettings fromArgs(String... args) {
-        Builder b = builder();
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            switch (flag) {
-                case "--clip" -> b.optClip(true);
-                case "--skip-matmul" -> b.optSkipMatmul(true);
-                case "--skip-decoding" -> b.optSkipDecoding(true);
-                case "--profile" -> {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("--profile needs a file name");
-                    }
-                    b.optProfile(Path.of(args[++i]));
-                }
-                default -> {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(
-                                "Unknown flag or missing value: " + flag);
-                    }
-                    int value = Integer.parseInt(args[++i]);
-                    switch (flag) {
-                        case "--batch" -> b.optBatch(value);
-                        case "--length" -> b.optSourceLength(value).optTargetLength(value);
-                        case "--source-length" -> b.optSourceLength(value);
-                        case "--target-length" -> b.optTargetLength(value);
-                        case "--warmup" -> b.optWarmupSteps(value);
-                        case "--steps" -> b.optTimedSteps(value);
-                        case "--memory-steps" -> b.optMemorySteps(value);
-                        default -> throw new IllegalArgumentException("Unknown flag: " + flag);
-                    }
-                }
-            }
-        }
-        return b.build();
     }
 
     /**

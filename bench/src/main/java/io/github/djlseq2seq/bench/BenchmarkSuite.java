@@ -7,8 +7,8 @@ import java.io.PrintStream;
  * matrix-product rate, the training step (time, tokens/s, FLOPs, fraction of the matmul rate,
  * resident memory) and greedy decoding with and without the cache ({@link DecodingReport}).
  *
- * <p>Run: {@code java -cp … io.github.djlseq2seq.bench.BenchmarkSuite [flags]}, flags as in {@link
- * BenchSettings}; {@code --memory-steps 2000} adds the memory-growth check (minutes).
+ * <p>Run: {@code bench [flags]} ({@link BenchCommand}); {@code --memory-steps 2000} adds the
+ * memory-growth check (minutes).
  */
 public final class BenchmarkSuite {
 
@@ -16,15 +16,6 @@ public final class BenchmarkSuite {
     public static final int MATMUL_SIZE = 1024;
 
     private BenchmarkSuite() {}
-
-    /**
-     * Runs the report with flags.
-     *
-     * @param args flags, see {@link BenchSettings}
-     */
-    public static void main(String[] args) {
-        run(BenchSettings.fromArgs(args), System.out);
-    }
 
     /**
      * Runs every benchmark in turn, printing each figure as soon as it is known.

@@ -20,9 +20,8 @@ import java.util.List;
  * the direct path (arrays built from the ids) and on DJL's generic record-by-record path (taken
  * when a pipeline is set). Tokens are the non-PAD positions of source and target.
  *
- * <p>Run: {@code mvn -q -B test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.github.djlseq2seq.data.DataBenchmark}. The tokenizer is the whitespace test
- * tokenizer; call {@link #run} with another one to measure it.
+ * <p>Run: {@code bench data} ({@link BenchCommand}), with a whitespace tokenizer; call {@link #run}
+ * with another one to measure it.
  */
 public final class DataBenchmark {
 
@@ -31,23 +30,17 @@ public final class DataBenchmark {
     private DataBenchmark() {}
 
     /**
-     * Runs the benchmark with the whitespace test tokenizer.
+     * Runs the benchmark with a whitespace tokenizer trained on the corpus.
      *
-     * @param args unused
-     * @throws Exception if the corpus cannot be read
+     * @param out where to print
+     * @throws IOException if the corpus cannot be read
+     * @throws TranslateException if batching fails
      */
-    public static void main(String[] args) throws Exception {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        List<String> texts = new java.util.ArrayList<>();
-        for (TextPair pair : BundledCorpus.readTrain()) {
-            texts.add(pair.source());
-            texts.add(pair.target());
-        }
+    public static void runWordLevel(PrintStream out) throws IOException, TranslateException {
+        List<String> texts = TokenizerBenchmark.bothSides(BundledCorpus.readTrain());
         WordLevelTokenizer words =
                 WordLevelTokenizer.train(texts, WordLevelTrainingConfig.builder().build());
-        run(words, words, System.out);
+        run(words, words, out);
     }
 
     /**

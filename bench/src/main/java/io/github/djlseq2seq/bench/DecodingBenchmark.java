@@ -178,7 +178,7 @@ public final class DecodingBenchmark {
         int first = SpecialTokens.ALL.size();
         for (int[] row : ids) {
             for (int c = 1; c < sourceLength - 1; c++) {
-                row[c] = first + random.nextInt(config.getSourceVocabSize() - first);
+                row[c] = first + random.nextInt(config.sourceVocabSize() - first);
             }
             row[0] = SpecialTokens.START_ID;
             row[sourceLength - 1] = SpecialTokens.END_ID;
@@ -219,13 +219,13 @@ public final class DecodingBenchmark {
         return String.format(
                 "greedy decoding, d=%d, %d heads, %d+%d layers, ff %d, vocab %d/%d, batch %d x %d"
                         + " source tokens, best of %d timed call(s) per figure, %s %s on %s",
-                config.getModelDim(),
-                config.getNumHeads(),
-                config.getEncoderLayers(),
-                config.getDecoderLayers(),
-                config.getFeedForwardDim(),
-                config.getSourceVocabSize(),
-                config.getTargetVocabSize(),
+                config.modelDim(),
+                config.numHeads(),
+                config.encoderLayers(),
+                config.decoderLayers(),
+                config.feedForwardDim(),
+                config.sourceVocabSize(),
+                config.targetVocabSize(),
                 batchSize,
                 sourceLength,
                 repeats,
@@ -389,11 +389,11 @@ public final class DecodingBenchmark {
                 throw new IllegalArgumentException(
                         "batchSize and repeats must be positive and sourceLength at least 2");
             }
-            if (sourceLength > config.getMaxLength()
+            if (sourceLength > config.maxLength()
                     || Arrays.stream(outputLengths)
-                            .anyMatch(l -> l < 1 || l > config.getMaxLength())) {
+                            .anyMatch(l -> l < 1 || l > config.maxLength())) {
                 throw new IllegalArgumentException(
-                        "source and output lengths must be in 1.." + config.getMaxLength());
+                        "source and output lengths must be in 1.." + config.maxLength());
             }
             return new DecodingBenchmark(this);
         }

@@ -6,10 +6,9 @@ import java.io.PrintStream;
  * How the training step's cost grows with sequence length (batch 32) and with batch size (length
  * 32): one {@link TrainingBenchmark} per point, printed as a Markdown table.
  *
- * <p>Run: {@code java -cp … io.github.djlseq2seq.bench.ScalingSweep [--warmup N] [--steps N]}
- * (defaults 3 and 10 per point). Columns: B, S = T, ms per step, target tokens/s, GFLOP per step
- * ({@link TrainingFlops}), achieved GFLOP/s, and the CPU share other processes took ({@link
- * CpuShare}).
+ * <p>Run: {@code bench scaling [--warmup N] [--steps N]} ({@link BenchCommand}; defaults 3 and 10
+ * per point). Columns: B, S = T, ms per step, target tokens/s, GFLOP per step ({@link
+ * TrainingFlops}), achieved GFLOP/s, and the CPU share other processes took ({@link CpuShare}).
  */
 public final class ScalingSweep {
 
@@ -20,18 +19,6 @@ public final class ScalingSweep {
     public static final int[] BATCHES = {8, 16, 32, 64};
 
     private ScalingSweep() {}
-
-    /**
-     * Runs the sweep.
-     *
-     * @param args {@code --warmup N}, {@code --steps N}
-     */
-    public static void main(String[] args) {
-        BenchSettings base = BenchSettings.fromArgs(args);
-        int warmup = args.length == 0 ? 3 : base.getWarmupSteps();
-        int steps = args.length == 0 ? 10 : base.getTimedSteps();
-        run(warmup, steps, System.out);
-    }
 
     /**
      * Runs every point and prints the table, a row as soon as it is measured.

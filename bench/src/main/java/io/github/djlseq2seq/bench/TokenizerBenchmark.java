@@ -1,42 +1,39 @@
 package io.github.djlseq2seq.bench;
 
-import io.github.djlseq2seq.data.*;
-import java.io.BufferedReader;
+import io.github.djlseq2seq.data.BpeTokenizer;
+import io.github.djlseq2seq.data.BpeTrainingConfig;
+import io.github.djlseq2seq.data.TextPair;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Times the BPE tokenizer on the bundled Bible train split: training a shared vocabulary on both
  * sides, then encoding every line of both sides, and prints the figures.
  *
- * <p>Run with {@code mvn -q -B compile exec:java
- * -Dexec.mainClass=io.github.djlseq2seq.data.TokenizerBenchmark}; optional arguments: the
- * vocabulary size (default 8000) and a tokenizer.json to write.
+ * <p>Run: {@code bench tokenizer [--vocab-size N] [--save tokenizer.json]} ({@link BenchCommand}).
  */
 public final class TokenizerBenchmark {
-
-    private static final String TRAIN = "/io/github/djlseq2seq/data/bible-en-es/train.tsv.gz";
 
     private TokenizerBenchmark() {}
 
     /**
-     * Runs the benchmark.
+     * Trains the tokenizer twice on both sides of the pairs, then encodes them three times.
      *
-     * @param args optional: vocabulary size, then a tokenizer.json path to save to
-     * @throws IOException if the corpus cannot be read or the file written
+     * @param pairs the corpus
+     * @param vocabSize the vocabulary size to train
+     * @param save where to write the trained tokenizer.json, or null for nowhere
+     * @param out where the figures go
+     * @throws IOException if the tokenizer cannot be written
      */
-    public static void main(String[] args) throws IOException {
-        int vocabSize = args.length > 0 ? Integer.parseInt(args[0]) : 8000;
-        List<String> texts = readBothSides();
-        System.out.printf(
+    public static void run(List<TextPair> pairs, int vocabSize, Path save, PrintStream out)
+            throws IOException {
+        List<String> texts = bothSides(pairs);
+        out.printf(
                 Locale.ROOT,
                 "corpus: %d texts (both sides of %d pairs), %d available processors%n",
                 texts.size(),
@@ -49,7 +46,7 @@ public final class TokenizerBenchmark {
             long start = System.nanoTime();
             tokenizer = BpeTokenizer.train(texts, config);
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(
+            out.printf(
                     Locale.ROOT,
                     "train run %d: %.2f s, vocabulary %d, merges %d%n",
                     run,
@@ -68,7 +65,7 @@ public final class TokenizerBenchmark {
                 chars += text.length();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(
+            out.printf(
                     Locale.ROOT,
                     "encode pass %d%s: %d tokens in %.3f s = %.0f tokens/s"
                             + " (%.2f chars/token, %.1f tokens/text)%n",
@@ -80,35 +77,23 @@ public final class TokenizerBenchmark {
                     (double) chars / tokens,
                     (double) tokens / texts.size());
         }
-        if (args.length > 1) {
-            tokenizer.save(Path.of(args[1]));
-            System.out.println(
-                    "saved " + args[1] + " (" + Files.size(Path.of(args[1])) + " bytes)");
+        if (save != null) {
+            tokenizer.save(save);
+            out.println("saved " + save + " (" + Files.size(save) + " bytes)");
         }
     }
 
-    /** Reads the English and the Spanish side of every line of the bundled train split. */
-    private static List<String> readBothSides() throws IOException {
-        List<String> texts = new ArrayList<>();
-        try (InputStream raw = TokenizerBenchmark.class.getResourceAsStream(TRAIN)) {
-            if (raw == null) {
-                throw new IOException("bundled corpus not on the classpath: " + TRAIN);
-            }
-            BufferedReader reader =
-                    new BufferedReader(
-                            new InputStreamReader(
-                                    new GZIPInputStream(raw), StandardCharsets.UTF_8));
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                String[] fields = line.split("\t", -1);
-                if (fields.length != 3) {
-                    throw new IOException(TRAIN + " line " + number + ": expected 3 fields");
-                }
-                texts.add(fields[1]);
-                texts.add(fields[2]);
-            }
+    /**
+     * Lists the source and the target text of every pair, in corpus order.
+     *
+     * @param pairs the pairs
+     * @return 2 texts per pair
+     */
+    static List<String> bothSides(List<TextPair> pairs) {
+        List<String> texts = new ArrayList<>(2 * pairs.size());
+        for (TextPair pair : pairs) {
+            texts.add(pair.source());
+            texts.add(pair.target());
         }
         return texts;
     }

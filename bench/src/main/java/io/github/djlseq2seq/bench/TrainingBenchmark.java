@@ -30,8 +30,7 @@ import java.util.function.Consumer;
  * computed and clipped as well. Each step's arrays live in a sub-manager closed at its end, as a
  * batch's arrays do in the loop.
  *
- * <p>Run: {@code java -cp … io.github.djlseq2seq.bench.TrainingBenchmark [flags]}, flags as in
- * {@link BenchSettings}.
+ * <p>Run: {@code bench training [flags]} ({@link BenchCommand}).
  */
 public final class TrainingBenchmark {
 
@@ -50,17 +49,6 @@ public final class TrainingBenchmark {
     public TrainingBenchmark(BenchSettings settings, Consumer<String> log) {
         this.settings = settings;
         this.log = log;
-    }
-
-    /**
-     * Runs the benchmark and prints its figures.
-     *
-     * @param args flags, see {@link BenchSettings}
-     */
-    public static void main(String[] args) {
-        BenchSettings settings = BenchSettings.fromArgs(args);
-        TrainingFigures figures = new TrainingBenchmark(settings, System.out::println).run();
-        BenchmarkReport.training(figures, Double.NaN).forEach(System.out::println);
     }
 
     /**
@@ -223,9 +211,9 @@ public final class TrainingBenchmark {
         for (int i = 0; i < BATCH_POOL; i++) {
             pool[i] =
                     new int[][][] {
-                        ids(random, settings.getSourceLength(), config.getSourceVocabSize()),
-                        ids(random, settings.getTargetLength(), config.getTargetVocabSize()),
-                        ids(random, settings.getTargetLength(), config.getTargetVocabSize())
+                        ids(random, settings.getSourceLength(), config.sourceVocabSize()),
+                        ids(random, settings.getTargetLength(), config.targetVocabSize()),
+                        ids(random, settings.getTargetLength(), config.targetVocabSize())
                     };
         }
         return pool;

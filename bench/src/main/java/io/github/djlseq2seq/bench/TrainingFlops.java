@@ -38,8 +38,8 @@ public final class TrainingFlops {
      */
     public static double forward(
             TransformerConfig config, int batch, int sourceLength, int targetLength) {
-        double d = config.getModelDim();
-        double f = config.getFeedForwardDim();
+        double d = config.modelDim();
+        double f = config.feedForwardDim();
         double s = sourceLength;
         double t = targetLength;
         double sourceTokens = (double) batch * s;
@@ -47,10 +47,10 @@ public final class TrainingFlops {
         double encoderLayer = 8 * d * d + 4 * d * f + 4 * s * d;
         double decoderLayer = 12 * d * d + 4 * t * d + 4 * s * d + 4 * d * f;
         double crossKeyValue = 4 * d * d;
-        double projection = 2 * d * config.getTargetVocabSize();
-        return sourceTokens * config.getEncoderLayers() * encoderLayer
-                + targetTokens * config.getDecoderLayers() * decoderLayer
-                + sourceTokens * config.getDecoderLayers() * crossKeyValue
+        double projection = 2 * d * config.targetVocabSize();
+        return sourceTokens * config.encoderLayers() * encoderLayer
+                + targetTokens * config.decoderLayers() * decoderLayer
+                + sourceTokens * config.decoderLayers() * crossKeyValue
                 + targetTokens * projection;
     }
 

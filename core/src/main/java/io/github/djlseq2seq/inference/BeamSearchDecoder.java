@@ -37,8 +37,8 @@ public final class BeamSearchDecoder implements SequenceDecoder {
     @Override
     public List<Hypothesis> decode(ParameterStore ps, NDArray sourceIds) {
         int k = options.getBeamSize();
-        int modelMaxLength = model.getConfig().getMaxLength();
-        int width = Math.min(2 * k, model.getConfig().getTargetVocabSize());
+        int modelMaxLength = model.getConfig().maxLength();
+        int width = Math.min(2 * k, model.getConfig().targetVocabSize());
         try (NDManager call = sourceIds.getManager().newSubManager()) {
             DecodingSession session =
                     new DecodingSession(model, ps, call, sourceIds, options.isIncremental());

@@ -63,7 +63,7 @@ final class DecodingSession {
             memory.attach(manager);
         }
         state = incremental ? new IncrementalState(manager) : null;
-        float[] bias = new float[config.getTargetVocabSize()];
+        float[] bias = new float[config.targetVocabSize()];
         bias[SpecialTokens.PAD_ID] = Float.NEGATIVE_INFINITY;
         bias[SpecialTokens.START_ID] = Float.NEGATIVE_INFINITY;
         banned = manager.create(bias);
@@ -145,12 +145,12 @@ final class DecodingSession {
                     "Source ids must be [B, S], got " + sourceIds.getShape());
         }
         long width = sourceIds.getShape().get(1);
-        if (width > config.getMaxLength()) {
+        if (width > config.maxLength()) {
             throw new IllegalArgumentException(
                     "Source batch of width "
                             + width
                             + " (START and END included) exceeds the model's maxLength "
-                            + config.getMaxLength()
+                            + config.maxLength()
                             + "; truncate or split long sentences before decoding");
         }
     }

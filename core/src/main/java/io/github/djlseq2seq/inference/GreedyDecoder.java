@@ -38,7 +38,7 @@ public final class GreedyDecoder implements SequenceDecoder {
     /** {@inheritDoc} */
     @Override
     public List<Hypothesis> decode(ParameterStore ps, NDArray sourceIds) {
-        int modelMaxLength = model.getConfig().getMaxLength();
+        int modelMaxLength = model.getConfig().maxLength();
         try (NDManager call = sourceIds.getManager().newSubManager()) {
             DecodingSession session =
                     new DecodingSession(model, ps, call, sourceIds, options.isIncremental());

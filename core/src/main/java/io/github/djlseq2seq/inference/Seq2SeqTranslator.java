@@ -164,7 +164,7 @@ public class Seq2SeqTranslator implements Translator<String, String> {
 
     /** One sentence's source ids {@code [START, x…, END]}, int32; position is 1-based. */
     private NDList sourceIds(TranslatorContext ctx, String text, int position) {
-        int maxLength = transformer(ctx).getConfig().getMaxLength();
+        int maxLength = transformer(ctx).getConfig().maxLength();
         int[] ids = isBlank(text) ? new int[0] : sourceTokenizer.encode(text);
         if (ids.length + 2 > maxLength && options.isTruncateSource()) {
             logger.warn(

@@ -7,24 +7,24 @@ final class Layers {
 
     static MultiHeadAttention attention(TransformerConfig config) {
         return MultiHeadAttention.builder()
-                .setModelDim(config.getModelDim())
-                .setNumHeads(config.getNumHeads())
-                .optDropout(config.getDropout())
+                .setModelDim(config.modelDim())
+                .setNumHeads(config.numHeads())
+                .optDropout(config.dropout())
                 .build();
     }
 
     static FeedForward feedForward(TransformerConfig config) {
         return FeedForward.builder()
-                .setModelDim(config.getModelDim())
-                .setHiddenDim(config.getFeedForwardDim())
-                .optDropout(config.getDropout())
+                .setModelDim(config.modelDim())
+                .setHiddenDim(config.feedForwardDim())
+                .optDropout(config.dropout())
                 .build();
     }
 
     static SublayerConnection connection(TransformerConfig config) {
         return SublayerConnection.builder()
-                .optNormPlacement(config.getNormPlacement())
-                .optDropout(config.getDropout())
+                .optNormPlacement(config.normPlacement())
+                .optDropout(config.dropout())
                 .build();
     }
 }

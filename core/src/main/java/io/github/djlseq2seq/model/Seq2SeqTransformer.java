@@ -50,19 +50,19 @@ public class Seq2SeqTransformer extends AbstractBlock {
         config = builder.config;
         sourceEmbedding =
                 addChildBlock(
-                        config.isShareEmbeddings() ? "embedding" : "sourceEmbedding",
-                        embedding(config.getSourceVocabSize()));
+                        config.shareEmbeddings() ? "embedding" : "sourceEmbedding",
+                        embedding(config.sourceVocabSize()));
         targetEmbedding =
-                config.isShareEmbeddings()
+                config.shareEmbeddings()
                         ? sourceEmbedding
-                        : addChildBlock("targetEmbedding", embedding(config.getTargetVocabSize()));
-        NormPlacement norm = config.getNormPlacement();
+                        : addChildBlock("targetEmbedding", embedding(config.targetVocabSize()));
+        NormPlacement norm = config.normPlacement();
         encoder =
                 addChildBlock(
                         "encoder",
                         LayerStack.builder()
                                 .setLayers(
-                                        config.getEncoderLayers(),
+                                        config.encoderLayers(),
                                         () -> EncoderLayer.builder().setConfig(config).build())
                                 .optNormPlacement(norm)
                                 .build());
@@ -71,13 +71,13 @@ public class Seq2SeqTransformer extends AbstractBlock {
                         "decoder",
                         LayerStack.builder()
                                 .setLayers(
-                                        config.getDecoderLayers(),
+                                        config.decoderLayers(),
                                         () -> DecoderLayer.builder().setConfig(config).build())
                                 .optNormPlacement(norm)
                                 .build());
         OutputProjection.Builder projectionBuilder =
-                OutputProjection.builder().setVocabSize(config.getTargetVocabSize());
-        if (config.isTieOutputEmbedding()) {
+                OutputProjection.builder().setVocabSize(config.targetVocabSize());
+        if (config.tieOutputEmbedding()) {
             projectionBuilder.optTiedEmbedding(targetEmbedding);
         }
         projection = addChildBlock("projection", projectionBuilder.build());
@@ -93,9 +93,9 @@ public class Seq2SeqTransformer extends AbstractBlock {
     private TokenEmbedding embedding(int vocabSize) {
         return TokenEmbedding.builder()
                 .setVocabSize(vocabSize)
-                .setModelDim(config.getModelDim())
-                .optMaxLength(config.getMaxLength())
-                .optDropout(config.getDropout())
+                .setModelDim(config.modelDim())
+                .optMaxLength(config.maxLength())
+                .optDropout(config.dropout())
                 .build();
     }
 
@@ -246,7 +246,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
             NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape source = inputShapes[0]; // [B, S]
         Shape target = inputShapes[1]; // [B, T]
-        long d = config.getModelDim();
+        long d = config.modelDim();
         Shape x = source.add(d); // [B, S, D]
         Shape y = target.add(d); // [B, T, D]
         sourceEmbedding.initialize(manager, dataType, source);
@@ -263,7 +263,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[1].add(config.getTargetVocabSize())};
+        return new Shape[] {inputShapes[1].add(config.targetVocabSize())};
     }
 
     /**

@@ -3,9 +3,8 @@ package io.github.djlseq2seq.model;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import io.github.djlseq2seq.data.SpecialTokens;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,45 +12,102 @@ import java.nio.file.Path;
 /**
  * The immutable hyper-parameters of a {@link Seq2SeqTransformer}.
  *
- * <p>Built with {@link #builder()}; every value is validated by {@link Builder#build()} and again
- * when read from JSON, so a configuration object is always usable.
+ * <p>Built with {@link #builder()}; every value is validated by the canonical constructor, so a
+ * configuration built by {@link Builder#build()} or read from JSON is always usable. The JSON keys
+ * are the component names below.
+ *
+ * @param sourceVocabSize the source vocabulary size
+ * @param targetVocabSize the target vocabulary size
+ * @param modelDim the model width d
+ * @param numHeads the number of attention heads; divides {@code modelDim}
+ * @param encoderLayers the number of encoder layers
+ * @param decoderLayers the number of decoder layers
+ * @param feedForwardDim the hidden width of the position-wise feed-forward network
+ * @param dropout the dropout rate used in training, in [0, 1)
+ * @param maxLength the longest sequence (in tokens, START and END included) the model accepts
+ * @param padId the padding id, never attended to and never a loss target
+ * @param normPlacement where LayerNorm sits relative to each residual connection
+ * @param tieOutputEmbedding whether the output projection reuses the target embedding matrix
+ * @param shareEmbeddings whether source and target share one embedding matrix
  */
-public final class TransformerConfig {
+public record TransformerConfig(
+        int sourceVocabSize,
+        int targetVocabSize,
+        int modelDim,
+        int numHeads,
+        int encoderLayers,
+        int decoderLayers,
+        int feedForwardDim,
+        float dropout,
+        int maxLength,
+        int padId,
+        NormPlacement normPlacement,
+        boolean tieOutputEmbedding,
+        boolean shareEmbeddings) {
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-    private int sourceVocabSize;
-    private int targetVocabSize;
-    private int modelDim;
-    private int numHeads;
-    private int encoderLayers;
-    private int decoderLayers;
-    private int feedForwardDim;
-    private float dropout;
-    private int maxLength;
-    private int padId;
-    private NormPlacement normPlacement;
-    private boolean tieOutputEmbedding;
-    private boolean shareEmbeddings;
-
-    private TransformerConfig() {}
-
-    private TransformerConfig(Builder b) {
-        sourceVocabSize = b.sourceVocabSize;
-        targetVocabSize = b.targetVocabSize;
-        modelDim = b.modelDim;
-        numHeads = b.numHeads;
-        encoderLayers = b.encoderLayers;
-        decoderLayers = b.decoderLayers;
-        feedForwardDim = b.feedForwardDim;
-        dropout = b.dropout;
-        maxLength = b.maxLength;
-        padId = b.padId;
-        normPlacement = b.normPlacement;
-        tieOutputEmbedding = b.tieOutputEmbedding;
-        shareEmbeddings = b.shareEmbeddings;
-        validate();
+    /**
+     * Validates the values, as every configuration is validated, built or read from JSON; prefer
+     * {@link #builder()}, which names each value and has defaults.
+     *
+     * @param sourceVocabSize the {@link #sourceVocabSize()} component
+     * @param targetVocabSize the {@link #targetVocabSize()} component
+     * @param modelDim the {@link #modelDim()} component
+     * @param numHeads the {@link #numHeads()} component
+     * @param encoderLayers the {@link #encoderLayers()} component
+     * @param decoderLayers the {@link #decoderLayers()} component
+     * @param feedForwardDim the {@link #feedForwardDim()} component
+     * @param dropout the {@link #dropout()} component
+     * @param maxLength the {@link #maxLength()} component
+     * @param padId the {@link #padId()} component
+     * @param normPlacement the {@link #normPlacement()} component
+     * @param tieOutputEmbedding the {@link #tieOutputEmbedding()} component
+     * @param shareEmbeddings the {@link #shareEmbeddings()} component
+     * @throws IllegalArgumentException naming the first bad field
+     */
+    public TransformerConfig {
+        positive("sourceVocabSize", sourceVocabSize);
+        positive("targetVocabSize", targetVocabSize);
+        positive("modelDim", modelDim);
+        positive("numHeads", numHeads);
+        positive("encoderLayers", encoderLayers);
+        positive("decoderLayers", decoderLayers);
+        positive("feedForwardDim", feedForwardDim);
+        positive("maxLength", maxLength);
+        if (modelDim % numHeads != 0) {
+            throw new IllegalArgumentException(
+                    "modelDim (" + modelDim + ") must be divisible by numHeads (" + numHeads + ")");
+        }
+        if (modelDim % 2 != 0) {
+            throw new IllegalArgumentException(
+                    "modelDim (" + modelDim + ") must be even for sinusoidal positions");
+        }
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("dropout (" + dropout + ") must be in [0, 1)");
+        }
+        if (padId != SpecialTokens.PAD_ID) {
+            // one source of truth: tokenizers, batching, masks, loss and decoding all pad with
+            // SpecialTokens.PAD_ID; a config that says otherwise would silently corrupt them
+            throw new IllegalArgumentException(
+                    "padId ("
+                            + padId
+                            + ") must be "
+                            + SpecialTokens.PAD_ID
+                            + ": the library's tokenizers, batching, masks, loss and decoding all"
+                            + " pad with SpecialTokens.PAD_ID");
+        }
+        if (normPlacement == null) {
+            throw new IllegalArgumentException("normPlacement must be POST or PRE");
+        }
+        if (shareEmbeddings && sourceVocabSize != targetVocabSize) {
+            throw new IllegalArgumentException(
+                    "shareEmbeddings needs equal vocabularies, got sourceVocabSize "
+                            + sourceVocabSize
+                            + " and targetVocabSize "
+                            + targetVocabSize);
+        }
     }
 
     /**
@@ -83,42 +139,6 @@ public final class TransformerConfig {
                 .optNormPlacement(normPlacement)
                 .optTieOutputEmbedding(tieOutputEmbedding)
                 .optShareEmbeddings(shareEmbeddings);
-    }
-
-    private void validate() {
-        positive("sourceVocabSize", sourceVocabSize);
-        positive("targetVocabSize", targetVocabSize);
-        positive("modelDim", modelDim);
-        positive("numHeads", numHeads);
-        positive("encoderLayers", encoderLayers);
-        positive("decoderLayers", decoderLayers);
-        positive("feedForwardDim", feedForwardDim);
-        positive("maxLength", maxLength);
-        if (modelDim % numHeads != 0) {
-            throw new IllegalArgumentException(
-                    "modelDim (" + modelDim + ") must be divisible by numHeads (" + numHeads + ")");
-        }
-        if (modelDim % 2 != 0) {
-            throw new IllegalArgumentException(
-                    "modelDim (" + modelDim + ") must be even for sinusoidal positions");
-        }
-        if (!(dropout >= 0f && dropout < 1f)) {
-            throw new IllegalArgumentException("dropout (" + dropout + ") must be in [0, 1)");
-        }
-        if (padId < 0 || padId >= Math.min(sourceVocabSize, targetVocabSize)) {
-            throw new IllegalArgumentException(
-                    "padId (" + padId + ") must be a valid id of both vocabularies");
-        }
-        if (normPlacement == null) {
-            throw new IllegalArgumentException("normPlacement must be POST or PRE");
-        }
-        if (shareEmbeddings && sourceVocabSize != targetVocabSize) {
-            throw new IllegalArgumentException(
-                    "shareEmbeddings needs equal vocabularies, got sourceVocabSize "
-                            + sourceVocabSize
-                            + " and targetVocabSize "
-                            + targetVocabSize);
-        }
     }
 
     private static void positive(String field, int value) {
@@ -181,11 +201,17 @@ public final class TransformerConfig {
         } catch (JsonParseException e) {
             throw new IllegalArgumentException(
                     "Malformed model configuration: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Gson wraps what the canonical constructor throws; a missing key reaches it as 0,
+            // false or null
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                throw invalid;
+            }
+            throw e;
         }
         if (config == null) {
             throw new IllegalArgumentException("Empty model configuration");
         }
-        config.validate();
         return config;
     }
 
@@ -196,9 +222,7 @@ public final class TransformerConfig {
      * @throws IOException if the file cannot be written
      */
     public void save(Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(toJson());
-        }
+        Files.writeString(file, toJson(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -211,119 +235,12 @@ public final class TransformerConfig {
      *     names the file
      */
     public static TransformerConfig load(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            StringBuilder sb = new StringBuilder();
-            char[] buf = new char[8192];
-            for (int n; (n = r.read(buf)) > 0; ) {
-                sb.append(buf, 0, n);
-            }
-            return fromJson(sb.toString());
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            return fromJson(json);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * @return the source vocabulary size
-     */
-    public int getSourceVocabSize() {
-        return sourceVocabSize;
-    }
-
-    /**
-     * @return the target vocabulary size
-     */
-    public int getTargetVocabSize() {
-        return targetVocabSize;
-    }
-
-    /**
-     * @return the model width d
-     */
-    public int getModelDim() {
-        return modelDim;
-    }
-
-    /**
-     * @return the number of attention heads
-     */
-    public int getNumHeads() {
-        return numHeads;
-    }
-
-    /**
-     * @return the number of encoder layers
-     */
-    public int getEncoderLayers() {
-        return encoderLayers;
-    }
-
-    /**
-     * @return the number of decoder layers
-     */
-    public int getDecoderLayers() {
-        return decoderLayers;
-    }
-
-    /**
-     * @return the hidden width of the position-wise feed-forward network
-     */
-    public int getFeedForwardDim() {
-        return feedForwardDim;
-    }
-
-    /**
-     * @return the dropout rate used in training
-     */
-    public float getDropout() {
-        return dropout;
-    }
-
-    /**
-     * @return the longest sequence (in tokens, START and END included) the model accepts
-     */
-    public int getMaxLength() {
-        return maxLength;
-    }
-
-    /**
-     * @return the padding id, never attended to and never a loss target
-     */
-    public int getPadId() {
-        return padId;
-    }
-
-    /**
-     * @return where LayerNorm sits relative to each residual connection
-     */
-    public NormPlacement getNormPlacement() {
-        return normPlacement;
-    }
-
-    /**
-     * @return whether the output projection reuses the target embedding matrix
-     */
-    public boolean isTieOutputEmbedding() {
-        return tieOutputEmbedding;
-    }
-
-    /**
-     * @return whether source and target share one embedding matrix
-     */
-    public boolean isShareEmbeddings() {
-        return shareEmbeddings;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TransformerConfig && toJson().equals(((TransformerConfig) o).toJson());
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public int hashCode() {
-        return toJson().hashCode();
     }
 
     /** {@inheritDoc} */
@@ -450,7 +367,8 @@ public final class TransformerConfig {
         }
 
         /**
-         * Sets the padding id (default 0).
+         * Sets the padding id (default and only accepted value: {@link SpecialTokens#PAD_ID}, 0;
+         * kept so that a config.json naming it stays readable).
          *
          * @param id the padding id
          * @return this builder
@@ -501,7 +419,20 @@ public final class TransformerConfig {
          * @throws IllegalArgumentException naming the first bad field
          */
         public TransformerConfig build() {
-            return new TransformerConfig(this);
+            return new TransformerConfig(
+                    sourceVocabSize,
+                    targetVocabSize,
+                    modelDim,
+                    numHeads,
+                    encoderLayers,
+                    decoderLayers,
+                    feedForwardDim,
+                    dropout,
+                    maxLength,
+                    padId,
+                    normPlacement,
+                    tieOutputEmbedding,
+                    shareEmbeddings);
         }
     }
 }

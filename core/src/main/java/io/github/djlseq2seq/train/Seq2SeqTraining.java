@@ -124,13 +124,13 @@ public final class Seq2SeqTraining {
                         .optTieOutputEmbedding(true);
         configurer.accept(configBuilder);
         TransformerConfig config = configBuilder.build();
-        if (config.getSourceVocabSize() != tokenizer.size()
-                || config.getTargetVocabSize() != tokenizer.size()) {
+        if (config.sourceVocabSize() != tokenizer.size()
+                || config.targetVocabSize() != tokenizer.size()) {
             throw new IllegalArgumentException(
                     "the model's vocabulary sizes ("
-                            + config.getSourceVocabSize()
+                            + config.sourceVocabSize()
                             + ", "
-                            + config.getTargetVocabSize()
+                            + config.targetVocabSize()
                             + ") must be the tokenizer's size "
                             + tokenizer.size());
         }
@@ -162,7 +162,7 @@ public final class Seq2SeqTraining {
                             "train: %,d pairs (%d over %d tokens skipped); dev: %,d pairs",
                             trainData.size(),
                             trainData.getOverLengthCount(),
-                            config.getMaxLength(),
+                            config.maxLength(),
                             devData == null ? 0 : devData.size()));
             model.setBlock(Seq2SeqTransformer.builder().setConfig(config).build());
             config.save(outputDir.resolve("config.json"));
@@ -170,11 +170,11 @@ public final class Seq2SeqTraining {
                     String.format(
                             "model: %,d parameters, d=%d, %d heads, %d+%d layers, ff=%d",
                             config.parameterCount(),
-                            config.getModelDim(),
-                            config.getNumHeads(),
-                            config.getEncoderLayers(),
-                            config.getDecoderLayers(),
-                            config.getFeedForwardDim()));
+                            config.modelDim(),
+                            config.numHeads(),
+                            config.encoderLayers(),
+                            config.decoderLayers(),
+                            config.feedForwardDim()));
             TrainingState state = loop(model, trainData, devData, tokenizer, devPairs).run(resume);
             return export(model, tokenizer, config, devPairs, state);
         }
@@ -343,8 +343,8 @@ public final class Seq2SeqTraining {
                 ParallelTextDataset.builder()
                         .setTokenizer(tokenizer)
                         .optUsage(usage)
-                        .optMaxSourceLength(config.getMaxLength())
-                        .optMaxTargetLength(config.getMaxLength())
+                        .optMaxSourceLength(config.maxLength())
+                        .optMaxTargetLength(config.maxLength())
                         .setSampling(sampler);
         builder =
                 usage == Dataset.Usage.TRAIN

@@ -300,8 +300,8 @@ public final class ModelExporter {
                 throw new IllegalArgumentException("bad version: " + version);
             }
             TransformerConfig config = block.getConfig();
-            checkSize("source", source, config.getSourceVocabSize());
-            checkSize("target", target, config.getTargetVocabSize());
+            checkSize("source", source, config.sourceVocabSize());
+            checkSize("target", target, config.targetVocabSize());
             return new ModelExporter(this);
         }
 

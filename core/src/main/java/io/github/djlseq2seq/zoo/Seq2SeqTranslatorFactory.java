@@ -73,19 +73,19 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
     static List<Seq2SeqTokenizer> tokenizers(Path dir, TransformerConfig config) {
         Path shared = dir.resolve(Seq2SeqArtifact.TOKENIZER);
         if (Files.exists(shared)) {
-            Seq2SeqTokenizer tokenizer = tokenizer(shared, "source", config.getSourceVocabSize());
-            checkSize(shared, tokenizer, "target", config.getTargetVocabSize());
+            Seq2SeqTokenizer tokenizer = tokenizer(shared, "source", config.sourceVocabSize());
+            checkSize(shared, tokenizer, "target", config.targetVocabSize());
             return List.of(tokenizer, tokenizer);
         }
         return List.of(
                 tokenizer(
                         dir.resolve(Seq2SeqArtifact.SOURCE_TOKENIZER),
                         "source",
-                        config.getSourceVocabSize()),
+                        config.sourceVocabSize()),
                 tokenizer(
                         dir.resolve(Seq2SeqArtifact.TARGET_TOKENIZER),
                         "target",
-                        config.getTargetVocabSize()));
+                        config.targetVocabSize()));
     }
 
     /**

@@ -89,7 +89,7 @@ public class IncrementalDecodingTest {
             int callArrays = call.getManagedArrays().size();
             try (NDManager cacheManager = call.newSubManager()) {
                 IncrementalState state = new IncrementalState(cacheManager);
-                int expected = 2 * 2 * m.block.getConfig().getDecoderLayers(); // self + cross
+                int expected = 2 * 2 * m.block.getConfig().decoderLayers(); // self + cross
                 for (int t = 0; t < 20; t++) {
                     try (NDManager step = call.newSubManager()) {
                         NDArray ids = step.full(new Shape(2, 1), 4 + t % 5, DataType.INT32);

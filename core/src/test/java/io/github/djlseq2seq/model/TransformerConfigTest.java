@@ -5,6 +5,7 @@ import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.testng.annotations.Test;
@@ -21,10 +22,10 @@ public class TransformerConfigTest {
                         .build();
         TransformerConfig back = TransformerConfig.fromJson(config.toJson());
         assertEquals(back, config);
-        assertEquals(back.getNormPlacement(), NormPlacement.PRE);
-        assertEquals(back.getDropout(), 0.3f);
-        assertEquals(back.getModelDim(), 512);
-        assertTrue(back.isTieOutputEmbedding() && back.isShareEmbeddings());
+        assertEquals(back.normPlacement(), NormPlacement.PRE);
+        assertEquals(back.dropout(), 0.3f);
+        assertEquals(back.modelDim(), 512);
+        assertTrue(back.tieOutputEmbedding() && back.shareEmbeddings());
         Path file = Files.createTempFile("config", ".json");
         try {
             config.save(file);
@@ -35,6 +36,32 @@ public class TransformerConfigTest {
     }
 
     @Test
+    public void loadsAConfigWrittenByVersion01() throws IOException, URISyntaxException {
+        // written by the class-based TransformerConfig of 0.1.0 before it became a record
+        Path file = Path.of(TransformerConfigTest.class.getResource("config-v0.1.json").toURI());
+        TransformerConfig expected =
+                TransformerConfig.builder()
+                        .setSourceVocabSize(1200)
+                        .setTargetVocabSize(1200)
+                        .optModelDim(96)
+                        .optNumHeads(6)
+                        .optEncoderLayers(2)
+                        .optDecoderLayers(5)
+                        .optFeedForwardDim(384)
+                        .optDropout(0.25f)
+                        .optMaxLength(160)
+                        .optNormPlacement(NormPlacement.PRE)
+                        .optTieOutputEmbedding(true)
+                        .optShareEmbeddings(true)
+                        .build();
+        TransformerConfig loaded = TransformerConfig.load(file);
+        assertEquals(loaded, expected);
+        assertEquals(loaded.parameterCount(), 1_085_664L);
+        // the keys and their order stay those of 0.1.0
+        assertEquals(loaded.toJson(), Files.readString(file));
+    }
+
+    @Test
     public void rejectsBadValuesWithTheFieldName() {
         TransformerConfig.Builder ok =
                 TransformerConfig.builder().setSourceVocabSize(10).setTargetVocabSize(10);
@@ -42,6 +69,7 @@ public class TransformerConfigTest {
         assertMessage(
                 () -> TransformerConfig.builder().setTargetVocabSize(5).build(), "sourceVocabSize");
         assertMessage(() -> copy().optEncoderLayers(0).build(), "encoderLayers");
+        assertMessage(() -> copy().optPadId(3).build(), "padId (3) must be 0");
         assertMessage(() -> copy().optFeedForwardDim(-1).build(), "feedForwardDim");
         assertMessage(() -> copy().optDropout(1f).build(), "dropout");
         assertMessage(() -> copy().optDropout(-0.1f).build(), "dropout");
@@ -53,6 +81,15 @@ public class TransformerConfigTest {
                 () -> TransformerConfig.fromJson(copy().build().toJson().replace("256", "-3")),
                 "modelDim");
         assertMessage(() -> TransformerConfig.fromJson("{\"modelDim\": "), "Malformed");
+        // a key missing from the JSON reaches the validation as 0 or null, and is named
+        assertMessage(
+                () ->
+                        TransformerConfig.fromJson(
+                                copy().build().toJson().replace("\"normPlacement\"", "\"x\"")),
+                "normPlacement must be POST or PRE");
+        assertMessage(
+                () -> TransformerConfig.fromJson("{\"sourceVocabSize\": 5}"),
+                "targetVocabSize must be positive, got 0");
     }
 
     @Test

@@ -102,8 +102,8 @@ public class Seq2SeqTrainingTest {
         assertEquals(result.finalStep(), 20);
         assertEquals(result.modelDir(), runDir.resolve("model"));
         ModelImporter.verify(result.modelDir()); // the checked load of an exported model
-        assertEquals(result.config().getModelDim(), 32);
-        assertEquals(result.config().getSourceVocabSize(), result.tokenizer().size());
+        assertEquals(result.config().modelDim(), 32);
+        assertEquals(result.config().sourceVocabSize(), result.tokenizer().size());
         assertTrue(result.tokenizer().size() > 20 && result.tokenizer().size() <= 300);
         assertEquals(result.decoding().getBeamSize(), 4);
         // the best checkpoint by dev BLEU is one of the epoch ends, and its dev loss is known
