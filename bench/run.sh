@@ -20,9 +20,10 @@ ours="$out_dir/ours.txt"
 peer="$out_dir/peer.txt"
 
 echo "== build"
-mvn -q -B compile
-mvn -q -B dependency:build-classpath -Dmdep.outputFile="$out_dir/classpath.txt" >/dev/null
-classpath="target/classes:$(cat "$out_dir/classpath.txt")"
+# the bench module and what it needs (core, examples), compiled in one reactor; each module writes
+# its class path to its own target/classpath.txt
+mvn -q -B -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
+classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
 
 echo "== ours: djl-seq2seq on DJL (java -cp … io.github.djlseq2seq.bench.BenchmarkSuite $*)"
 echo "   OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-<unset>}"
