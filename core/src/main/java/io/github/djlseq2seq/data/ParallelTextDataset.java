@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sentence pairs from a parallel text file, tokenized, as DJL records for teacher-forced training
- * (SPEC §1).
+ * (the specification, docs/SPEC.md §1).
  *
  * <p>Record {@code i} holds data {@code (X' = [START, x…, END], Y_in = [START, y…])} and label
  * {@code (Y_out = [y…, END])}, all 1-D int32. With the default {@link PaddingBatchifier}, a batch

@@ -7,7 +7,10 @@ public class ParallelTextFormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The file name or path (part of the serialized form). */
     private final String file;
+
+    /** The 1-based line number, or 0 when the problem is the whole file. */
     private final long line;
 
     /**

@@ -8,7 +8,8 @@ import io.github.djlseq2seq.data.SpecialTokens;
 
 /**
  * Token-level cross-entropy from logits with sparse labels, as DJL's {@code
- * SoftmaxCrossEntropyLoss}, that ignores PAD targets and offers label smoothing (SPEC.md §3).
+ * SoftmaxCrossEntropyLoss}, that ignores PAD targets and offers label smoothing (the specification,
+ * docs/SPEC.md §3).
  *
  * <p>For position t with logits z and target y, using the log-sum-exp form (stable for |z| = 1e4):
  *

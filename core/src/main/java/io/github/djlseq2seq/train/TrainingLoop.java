@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * Teacher-forcing training of a seq2seq model on DJL's {@link Trainer} (SPEC.md §3–§5).
+ * Teacher-forcing training of a seq2seq model on DJL's {@link Trainer} (the specification,
+ * docs/SPEC.md §3–§5).
  *
  * <p>Each step: forward all target positions in one pass, padded cross-entropy with label
  * smoothing, backward, clip the global gradient norm, Adam with warmup and inverse-square-root

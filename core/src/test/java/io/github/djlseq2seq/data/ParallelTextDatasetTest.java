@@ -34,7 +34,10 @@ import java.util.concurrent.Executors;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
-/** Records and batches follow SPEC §1 exactly: X', Y_in and Y_out, padded with PAD at the end. */
+/**
+ * Records and batches follow the specification, docs/SPEC.md §1, exactly: X', Y_in and Y_out,
+ * padded with PAD at the end.
+ */
 public class ParallelTextDatasetTest {
 
     /** Pairs of many lengths, so batches need padding; the last is 12 words a side. */

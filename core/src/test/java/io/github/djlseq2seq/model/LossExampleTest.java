@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import org.testng.annotations.Test;
 
-/** SPEC.md §3: the worked cross-entropy example, through DJL's own loss. */
+/** The specification, docs/SPEC.md §3: the worked cross-entropy example, through DJL's own loss. */
 public class LossExampleTest {
 
     @Test

@@ -11,7 +11,10 @@ import java.util.Random;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
 
-/** SPEC.md §2: the parallel causally-masked pass equals step-by-step decoding of each prefix. */
+/**
+ * The specification, docs/SPEC.md §2: the parallel causally-masked pass equals step-by-step
+ * decoding of each prefix.
+ */
 public class MaskEquivalenceTest {
 
     @DataProvider

@@ -10,7 +10,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import org.testng.annotations.Test;
 
-/** The padded loss against SPEC.md's example, a hand computation and DJL's own loss. */
+/**
+ * The padded loss against the example of the specification, docs/SPEC.md §3, a hand computation and
+ * DJL's own loss.
+ */
 public class PaddedCrossEntropyLossTest {
 
     private static double logSumExp(double... z) {
