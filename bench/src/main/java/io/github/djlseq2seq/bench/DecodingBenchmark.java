@@ -187,30 +187,6 @@ public final class DecodingBenchmark {
     }
 
     /**
-     * Runs the default benchmark and prints a table.
-     *
-     * @param args optionally the number of timed calls per mode and length (default 3)
-     */
-    public static void main(String[] args) {
-        Builder builder = builder();
-        if (args.length > 0) {
-            builder.optRepeats(Integer.parseInt(args[0]));
-        }
-        DecodingBenchmark benchmark = builder.build();
-        System.out.println(benchmark.describe());
-        System.out.printf(
-                "%8s %16s %16s %9s%n", "length", "cached tok/s", "no cache tok/s", "speed-up");
-        for (Figure f : benchmark.run()) {
-            System.out.printf(
-                    "%8d %16.1f %16.1f %8.2fx%n",
-                    f.getOutputLength(),
-                    f.getCachedTokensPerSecond(),
-                    f.getRecomputedTokensPerSecond(),
-                    f.getSpeedUp());
-        }
-    }
-
-    /**
      * Describes the setting: model, batch and engine.
      *
      * @return one line

@@ -76,13 +76,13 @@ public class Seq2SeqTrainingTest {
 
     @Test
     public void readmeSnippetTrainsAndExportsALoadableModel() throws Exception {
-        Path runDir = root.resolve("runs/en-es");
+        Path data = root; // README: Path data = Path.of("data"), holding train.tsv and dev.tsv
         // README:train-api begin
         TrainingResult result =
                 Seq2SeqTraining.builder()
-                        .setTrainFile(trainTsv) // source<TAB>target per line
-                        .optDevFile(devTsv)
-                        .setOutputDir(runDir)
+                        .setTrainFile(data.resolve("train.tsv")) // source<TAB>target per line
+                        .optDevFile(data.resolve("dev.tsv"))
+                        .setOutputDir(data.resolve("run"))
                         .optVocabSize(300)
                         .optConfig(c -> c.optModelDim(32).optEncoderLayers(1).optDecoderLayers(1))
                         .optSettings(
@@ -95,9 +95,9 @@ public class Seq2SeqTrainingTest {
                         .optDecoding(DecodingOptions.builder().optBeamSize(4).build())
                         .build()
                         .run();
-        System.out.println("dev BLEU " + result.devBleu().orElseThrow().getScore());
-        System.out.println("model in " + result.modelDir()); // Criteria.optModelPath(...)
+        System.out.println(result.devBleu().orElseThrow() + "; model in " + result.modelDir());
         // README:train-api end
+        Path runDir = data.resolve("run");
 
         assertEquals(result.finalStep(), 20);
         assertEquals(result.modelDir(), runDir.resolve("model"));
@@ -121,6 +121,44 @@ public class Seq2SeqTrainingTest {
         for (String file : List.of("tokenizer.json", "config.json", "metrics.jsonl")) {
             assertTrue(Files.isRegularFile(runDir.resolve(file)), file);
         }
+    }
+
+    /** README's "Train from Java" block is this test's snippet, line for line. */
+    @Test
+    public void readmeShowsTheSnippetThisTestRuns() throws IOException {
+        String source =
+                Files.readString(
+                        Path.of(
+                                "src/test/java/io/github/djlseq2seq/train/Seq2SeqTrainingTest.java"));
+        String begin = "// README:train-api " + "begin\n";
+        String end = "// README:train-api " + "end";
+        List<String> tested =
+                stripped(
+                        source.substring(
+                                source.indexOf(begin) + begin.length(), source.indexOf(end)));
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("## Train from Java");
+        assertTrue(section >= 0, "README has a section 'Train from Java'");
+        int open = readme.indexOf("```java\n", section) + "```java\n".length();
+        List<String> shown = new ArrayList<>();
+        for (String line : stripped(readme.substring(open, readme.indexOf("```", open)))) {
+            if (!line.startsWith("import ") && !line.equals("Path data = Path.of(\"data\");")) {
+                shown.add(line);
+            }
+        }
+        assertEquals(shown, tested);
+        assertTrue(
+                shown.size() + 1 <= 20, "README's training code fits in 20 lines: " + shown.size());
+    }
+
+    private static List<String> stripped(String code) {
+        List<String> lines = new ArrayList<>();
+        for (String line : code.split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(line.strip());
+            }
+        }
+        return lines;
     }
 
     private TrainingResult train(Path out, int steps, boolean resume, List<String> log)
