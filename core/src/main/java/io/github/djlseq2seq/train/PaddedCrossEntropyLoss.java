@@ -76,6 +76,15 @@ public class PaddedCrossEntropyLoss extends Loss {
     }
 
     /**
+     * Returns the label smoothing ε.
+     *
+     * @return ε in [0, 1)
+     */
+    public float getLabelSmoothing() {
+        return labelSmoothing;
+    }
+
+    /**
      * Counts the non-PAD targets of a label batch.
      *
      * @param labels {@code Y_out [B, T]}

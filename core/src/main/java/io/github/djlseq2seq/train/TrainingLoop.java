@@ -43,7 +43,7 @@ public final class TrainingLoop {
     private final Path outputDir;
     private final Shape[] inputShapes;
     private final Device[] devices;
-    private final Consumer<String> log;
+    final Consumer<String> log;
     private final String selectBy;
     private final boolean higherIsBetter;
     private final boolean progressBar;

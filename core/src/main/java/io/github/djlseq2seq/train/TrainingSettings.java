@@ -18,6 +18,7 @@ public final class TrainingSettings {
     private final int logEvery;
     private final int checkpointEvery;
     private final int keepCheckpoints;
+    private final int maxSkippedBatches;
 
     private TrainingSettings(Builder b) {
         maxEpochs = b.maxEpochs;
@@ -32,6 +33,7 @@ public final class TrainingSettings {
         logEvery = b.logEvery;
         checkpointEvery = b.checkpointEvery;
         keepCheckpoints = b.keepCheckpoints;
+        maxSkippedBatches = b.maxSkippedBatches;
     }
 
     /**
@@ -121,6 +123,14 @@ public final class TrainingSettings {
     }
 
     /**
+     * @return how many batches whose loss or gradient norm is NaN or infinite a run may skip before
+     *     it stops; 0 stops at the first
+     */
+    public int getMaxSkippedBatches() {
+        return maxSkippedBatches;
+    }
+
+    /**
      * @return how the learning rate falls after warmup
      */
     public Decay getDecay() {
@@ -149,6 +159,7 @@ public final class TrainingSettings {
         private int logEvery = 50;
         private int checkpointEvery;
         private int keepCheckpoints = 2;
+        private int maxSkippedBatches;
 
         Builder() {}
 
@@ -274,6 +285,21 @@ public final class TrainingSettings {
         }
 
         /**
+         * Sets how many batches with a NaN or infinite loss or gradient norm a run may skip, over
+         * all its resumed segments (default 0: the first one stops training with {@link
+         * TrainingDivergedException}). A skipped batch changes neither the parameters nor Adam's
+         * moments and is not counted as a step; it is logged and counted in {@link
+         * TrainingState#skippedBatches}. One more than this many stops training.
+         *
+         * @param count the most batches to skip, 0 or more
+         * @return this builder
+         */
+        public Builder optMaxSkippedBatches(int count) {
+            maxSkippedBatches = count;
+            return this;
+        }
+
+        /**
          * Sets how the learning rate falls after warmup (default {@link Decay#INVERSE_SQRT});
          * {@link Decay#LINEAR_TO_BUDGET} needs a step or time budget.
          *
@@ -307,6 +333,9 @@ public final class TrainingSettings {
             check(logEvery > 0, "logEvery must be positive, got " + logEvery);
             check(checkpointEvery >= 0, "checkpointEvery must be ≥ 0, got " + checkpointEvery);
             check(keepCheckpoints > 0, "keepCheckpoints must be positive, got " + keepCheckpoints);
+            check(
+                    maxSkippedBatches >= 0,
+                    "maxSkippedBatches must be ≥ 0, got " + maxSkippedBatches);
             return new TrainingSettings(this);
         }
 

@@ -29,6 +29,12 @@ public final class TrainingState {
     /** Target (non-PAD) tokens seen. */
     public long targetTokens;
 
+    /**
+     * Batches skipped because their loss or gradient norm was NaN or infinite (see {@link
+     * TrainingSettings#getMaxSkippedBatches()}).
+     */
+    public int skippedBatches;
+
     /** The best value so far of the metric that selects the best checkpoint, or NaN. */
     public double bestScore = Double.NaN;
 
@@ -52,7 +58,11 @@ public final class TrainingState {
      */
     public static TrainingState fromJson(String json) {
         TrainingState state = GSON.fromJson(json, TrainingState.class);
-        if (state == null || state.step < 0 || state.epoch < 0 || state.batchInEpoch < 0) {
+        if (state == null
+                || state.step < 0
+                || state.epoch < 0
+                || state.batchInEpoch < 0
+                || state.skippedBatches < 0) {
             throw new IllegalArgumentException("Invalid training state: " + json);
         }
         return state;

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -13,9 +12,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.translate.TranslateException;
 import io.github.djlseq2seq.data.EpochAware;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +28,8 @@ final class TrainingSteps {
     private final BudgetSchedule budgetSchedule;
     private final PaddedCrossEntropyLoss loss;
     private final RunProgress run;
+    private final PaddedCrossEntropyLoss summed;
+    private final DeviceParameters copies;
 
     /**
      * Prepares the run.
@@ -41,6 +40,7 @@ final class TrainingSteps {
      * @param budgetSchedule the learning-rate schedule if it decays to the budget, else null
      * @param loss its training loss
      * @param run the state of the run
+     * @throws IllegalStateException if the trainer's copies of the parameters cannot be found
      */
     TrainingSteps(
             TrainingLoop loop,
@@ -55,6 +55,12 @@ final class TrainingSteps {
         this.budgetSchedule = budgetSchedule;
         this.loss = loss;
         this.run = run;
+        this.summed =
+                PaddedCrossEntropyLoss.builder()
+                        .optLabelSmoothing(loss.getLabelSmoothing())
+                        .optReduction(PaddedCrossEntropyLoss.Reduction.SUM)
+                        .build();
+        this.copies = DeviceParameters.of(trainer);
     }
 
     /**
@@ -79,11 +85,13 @@ final class TrainingSteps {
                     if (index++ < skip) {
                         continue;
                     }
-                    step(batch);
+                    boolean updated = step(batch);
                     state.batchInEpoch = index;
-                    TrainingListener.BatchData data =
-                            new TrainingListener.BatchData(batch, Map.of(), Map.of());
-                    trainer.notifyListeners(l -> l.onTrainingBatch(trainer, data));
+                    if (updated) {
+                        TrainingListener.BatchData data =
+                                new TrainingListener.BatchData(batch, Map.of(), Map.of());
+                        trainer.notifyListeners(l -> l.onTrainingBatch(trainer, data));
+                    }
                 }
                 if (run.budgetSpent()) {
                     stop = true;
@@ -98,64 +106,96 @@ final class TrainingSteps {
         }
     }
 
-    private void step(Batch batch) {
-        int step = run.state().step + 1;
+    /**
+     * Trains on one batch, split across the devices. Each split's loss is its SUM-reduced loss
+     * divided by the target tokens of the whole batch, so the gradients the parameter server sums
+     * over the devices are those of the batch's mean loss per target token, and the summed losses
+     * are that mean. The loss and the global norm of the summed gradients are checked before the
+     * update: when either is NaN or infinite, the gradients are zeroed and neither the parameters
+     * nor Adam's moments change; the batch is skipped while {@link
+     * TrainingSettings#getMaxSkippedBatches()} allows, else training stops.
+     *
+     * @param batch the batch
+     * @return whether the parameters were updated (false: the batch was skipped)
+     * @throws TrainingDivergedException if the loss or gradient norm is NaN or infinite and no more
+     *     batches may be skipped
+     */
+    private boolean step(Batch batch) {
+        TrainingState state = run.state();
+        int step = state.step + 1;
         Engine.getInstance().setRandomSeed(loop.seedFor(step));
+        long tokens = summed.countTargets(batch.getLabels().head()).getLong();
+        long divisor = Math.max(1, tokens);
         NDArray lossSum = null;
-        NDArray tokens = null;
         Batch[] splits = batch.split(trainer.getDevices(), false);
         try (GradientCollector collector = trainer.newGradientCollector()) {
             for (Batch split : splits) {
                 NDList predictions = trainer.forward(split.getData(), split.getLabels());
-                NDArray value = loss.evaluate(split.getLabels(), predictions);
+                NDArray value = summed.evaluate(split.getLabels(), predictions).div(divisor);
                 collector.backward(value);
                 lossSum =
                         lossSum == null
                                 ? value
                                 : lossSum.add(value.toDevice(lossSum.getDevice(), false));
-                NDArray count = loss.countTargets(split.getLabels().head());
-                tokens =
-                        tokens == null
-                                ? count
-                                : tokens.add(count.toDevice(tokens.getDevice(), false));
             }
         }
-        adam.setGradientScale(clipScale());
-        adam.setStep(step);
+        float value = lossSum.getFloat();
+        double norm = gradientNorm();
+        if (!Float.isFinite(value) || !Double.isFinite(norm)) {
+            try (NDManager scope = trainer.getManager().newSubManager()) {
+                copies.zeroGradients(scope);
+            }
+            skipOrStop(step, value, norm);
+            return false;
+        }
+        adam.setGradientScale(GradientClipping.scale(norm, loop.settings.getClipNorm()));
         if (budgetSchedule != null) {
             budgetSchedule.setProgress(run.budgetSpentFraction(step - 1));
         }
         trainer.step();
-        float value = lossSum.getFloat() / splits.length;
-        if (!Float.isFinite(value)) {
+        if (adam.getStep() != step) {
+            throw new IllegalStateException(
+                    "The optimizer applied update " + adam.getStep() + " at step " + step);
+        }
+        run.stepDone(value, tokens);
+        return true;
+    }
+
+    /** Counts and logs a skipped batch, or throws when no more may be skipped. */
+    private void skipOrStop(int step, float value, double norm) {
+        TrainingState state = run.state();
+        String what = "loss " + value + ", gradient norm " + norm + " at step " + step;
+        int allowed = loop.settings.getMaxSkippedBatches();
+        if (state.skippedBatches >= allowed) {
             throw new TrainingDivergedException(
-                    "Loss became "
-                            + value
-                            + " at step "
-                            + step
-                            + "; training stopped. Last good checkpoint: "
+                    "Training diverged: "
+                            + what
+                            + (allowed > 0 ? " after " + allowed + " skipped batches" : "")
+                            + ". Training stopped; the parameters and Adam moments in memory are"
+                            + " those after step "
+                            + (step - 1)
+                            + ". Last good checkpoint: "
                             + (run.lastCheckpoint() == null ? "none" : run.lastCheckpoint())
                             + ". Try a lower --lr or more warmup.");
         }
-        run.stepDone(value, tokens.getLong());
+        state.skippedBatches++;
+        loop.log.accept(
+                "Skipped a batch: "
+                        + what
+                        + "; parameters unchanged ("
+                        + state.skippedBatches
+                        + " of at most "
+                        + allowed
+                        + " skipped)");
     }
 
-    /** The factor that brings the global gradient norm down to the clip limit, or 1. */
-    private float clipScale() {
-        float clipNorm = loop.settings.getClipNorm();
-        if (clipNorm <= 0) {
-            return 1f;
-        }
+    /**
+     * Returns the global L2 norm of this step's gradients summed over the devices, as the parameter
+     * server will sum them before the update.
+     */
+    private double gradientNorm() {
         try (NDManager scope = trainer.getManager().newSubManager()) {
-            List<NDArray> gradients = new ArrayList<>();
-            for (Parameter p : trainer.getModel().getBlock().getParameters().values()) {
-                if (p.requiresGradient()) {
-                    NDArray g = p.getArray().getGradient();
-                    g.attach(scope);
-                    gradients.add(g);
-                }
-            }
-            return GradientClipping.scale(gradients, clipNorm);
+            return GradientClipping.norm(copies.summedGradients(scope));
         }
     }
 
