@@ -23,10 +23,12 @@ import java.util.function.IntConsumer;
  * docs/SPEC.md §3–§5).
  *
  * <p>Each step: forward all target positions in one pass, padded cross-entropy with label
- * smoothing, backward, clip the global gradient norm, Adam with warmup and inverse-square-root
- * decay. Every step reseeds the engine's random generator from (seed, step), so dropout depends
- * only on the step: together with the checkpointed parameters, Adam moments and data position, a
- * resumed run continues exactly as an uninterrupted one.
+ * smoothing, backward, check that the loss and the global gradient norm are finite (else skip the
+ * batch or stop, leaving parameters and Adam moments untouched), clip the global gradient norm,
+ * Adam with warmup and inverse-square-root decay. Every step reseeds the engine's random generator
+ * from (seed, step), so dropout depends only on the step: together with the checkpointed
+ * parameters, Adam moments and data position, a resumed run continues exactly as an uninterrupted
+ * one.
  *
  * <p>Batches must hold data {@code NDList(sourceIds [B,S], decoderInputIds [B,T])} and labels
  * {@code NDList(Y_out [B,T])}. Writes into the output directory: {@code checkpoints/}, {@code
@@ -100,7 +102,8 @@ public final class TrainingLoop {
      * @return the final state
      * @throws IOException if checkpoints or metrics cannot be written
      * @throws TranslateException if batching fails
-     * @throws TrainingDivergedException if the loss becomes NaN or infinite
+     * @throws TrainingDivergedException if the loss or gradient norm becomes NaN or infinite
+     *     (beyond {@link TrainingSettings#getMaxSkippedBatches()})
      */
     public TrainingState run(boolean resume) throws IOException, TranslateException {
         BudgetSchedule budgetSchedule = null;
@@ -279,7 +282,9 @@ public final class TrainingLoop {
         }
 
         /**
-         * Sets the devices (default: DJL's {@code Engine} choice, all GPUs or the CPU).
+         * Sets the devices (default: DJL's {@code Engine} choice, every GPU it finds or else the
+         * CPU). Several devices follow DJL's {@code ParameterServer} contract, tested without a GPU
+         * only (docs/training.md).
          *
          * @param devices the devices
          * @return this builder
