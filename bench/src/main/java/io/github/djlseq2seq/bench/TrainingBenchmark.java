@@ -184,8 +184,7 @@ public final class TrainingBenchmark {
             if (settings.isClip()) {
                 adam.setGradientScale(clipScale(trainer, scope, 1f));
             }
-            adam.setStep(step);
-            trainer.step();
+            trainer.step(); // the optimizer counts the steps itself
             return value.getFloat();
         }
     }
