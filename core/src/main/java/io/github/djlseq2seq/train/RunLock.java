@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -28,8 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * registry of the directories this JVM holds does the excluding.
  *
  * <p>{@link #close()} deletes the lock file, then releases the lock, so a run directory is left as
- * it was found. A process that locked the file just before it was deleted finds out (the file at
- * the path no longer holds what it wrote) and tries again.
+ * it was found. A process that locked the file just before it was deleted finds out (the path no
+ * longer names the file it locked) and tries again.
+ *
+ * <p>The holding JVM must not open the lock file otherwise: on POSIX systems, closing any
+ * descriptor of a file drops every lock the process holds on it.
  */
 public final class RunLock implements AutoCloseable {
 
@@ -89,6 +93,7 @@ public final class RunLock implements AutoCloseable {
     /** One attempt: null when the locked file was deleted or replaced meanwhile. */
     private static RunLock tryOnce(Path runDir, Path dir, Path file, String owner)
             throws IOException {
+        Object before = fileKey(file);
         FileChannel channel =
                 FileChannel.open(
                         file,
@@ -107,16 +112,31 @@ public final class RunLock implements AutoCloseable {
             channel.close();
             throw locked(runDir, file, text.isBlank() ? readAgain(file) : text);
         }
+        // the file locked must still be the one at the path: an owner that released it deleted it
+        // first. Compared by file key (no second descriptor: closing one drops the lock)
+        Object after = fileKey(file);
+        if (before == null || !before.equals(after)) {
+            lock.release();
+            channel.close();
+            return null;
+        }
         String previous = read(channel);
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)), 0);
         channel.force(true);
-        if (owner.equals(readPath(file))) {
-            return new RunLock(dir, file, channel, lock, previous.isBlank() ? null : previous);
+        return new RunLock(dir, file, channel, lock, previous.isBlank() ? null : previous);
+    }
+
+    /**
+     * The file's identity (device and inode), a placeholder where there is none, null if absent.
+     */
+    private static Object fileKey(Path file) throws IOException {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return key == null ? file : key;
+        } catch (NoSuchFileException e) {
+            return null;
         }
-        lock.release();
-        channel.close();
-        return null;
     }
 
     /**
