@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Train a Transformer on parallel text (default: the bundled Bible en→es corpus).",
-            "Writes OUT/tokenizer.json, OUT/checkpoints/, OUT/metrics.jsonl, OUT/loss-curve.png"
+            "Writes OUT/tokenizer.json, OUT/config.json, OUT/training.json, OUT/checkpoints/,"
+                    + " OUT/metrics.jsonl, OUT/loss-curve.png"
                     + " and the final model OUT/model/."
         })
 public final class TrainCommand implements Callable<Integer> {
