@@ -17,7 +17,10 @@ public final class ResumeConflictException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The conflicts, in the order found. */
     private final transient List<Conflict> conflicts;
+
+    /** The run directory, as given to the training. */
     private final String runDir;
 
     /**
