@@ -6,6 +6,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
+import com.google.gson.JsonParser;
 import io.github.djlseq2seq.data.BpeTokenizer;
 import io.github.djlseq2seq.data.BpeTrainingConfig;
 import io.github.djlseq2seq.data.BucketingSampler;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,19 +57,30 @@ import java.util.stream.Stream;
  * It finally loads the best checkpoint (or the latest, without a dev file), exports it with {@link
  * ModelExporter} to {@code OUT/model} with the decoding options, and translates the dev file with
  * it. The output directory receives {@code tokenizer.json}, {@code config.json}, {@code
- * checkpoints/}, {@code metrics.jsonl} and {@code model/}.
+ * training.json} ({@link RunRecord}), {@code checkpoints/}, {@code metrics.jsonl} and {@code
+ * model/}; a resumed run ({@link Builder#optResume}) reads the first three back.
+ *
+ * <p>One run at a time per output directory: {@link #run} holds its {@link RunLock} from start to
+ * end, and fails at once with a {@link RunLock.RunLockedException} naming the process that holds
+ * it.
  */
 public final class Seq2SeqTraining {
 
     private static final int DEV_BATCH = 64;
+    private static final int DEFAULT_VOCAB_SIZE = 8000;
+    private static final int DEFAULT_BATCH_TOKENS = 3000;
+    private static final String CONFIG = "config.json";
+    private static final String TOKENIZER = "tokenizer.json";
+    private static final DecodingOptions DEFAULT_DECODING =
+            DecodingOptions.builder().optTruncateSource(true).build();
 
     private final Path trainFile;
     private final Path devFile;
     private final Path outputDir;
     private final Seq2SeqTokenizer givenTokenizer;
     private final Path tokenizerFile;
-    private final int vocabSize;
-    private final int batchTokens;
+    private final Integer vocabSize;
+    private final Integer batchTokens;
     private final Consumer<TransformerConfig.Builder> configurer;
     private final TrainingSettings settings;
     private final DecodingOptions decoding;
@@ -107,15 +120,259 @@ public final class Seq2SeqTraining {
      * file.
      *
      * @return what was trained and how it scores
-     * @throws IOException if a file cannot be read or written, or the output directory is not empty
-     *     and this is not a resumed run
+     * @throws IOException if a file cannot be read or written, or a resumed run's checkpoint does
+     *     not fit its configuration
+     * @throws RunLock.RunLockedException if another run holds the output directory
+     * @throws ResumeConflictException if a resumed run is given a value its record contradicts
+     * @throws IllegalArgumentException if the output directory is not empty and this is not a
+     *     resumed run
      * @throws TranslateException if batching or translating fails
      * @throws TrainingDivergedException if the loss becomes NaN or infinite
      */
     public TrainingResult run() throws IOException, TranslateException {
         checkOutputDirectory();
-        Files.createDirectories(outputDir);
-        Seq2SeqTokenizer tokenizer = tokenizer();
+        try (RunLock lock = RunLock.acquire(outputDir)) {
+            lock.staleOwner()
+                    .ifPresent(
+                            o ->
+                                    log.accept(
+                                            "took over the lock of "
+                                                    + o
+                                                    + ", which ended without releasing it"));
+            return train(plan());
+        }
+    }
+
+    /**
+     * What this run trains with: the given values, and for a resumed run the run's own record for
+     * the others. Reads only; fails on a value that contradicts the record.
+     */
+    private Plan plan() throws IOException {
+        Path configFile = outputDir.resolve(CONFIG);
+        Path tokenizerJson = outputDir.resolve(TOKENIZER);
+        boolean started =
+                resume && new Checkpoints(outputDir.resolve("checkpoints"), 1).latest().isPresent();
+        for (Path needed : List.of(configFile, tokenizerJson)) {
+            if (started && !Files.isRegularFile(needed)) {
+                throw new IllegalArgumentException(
+                        "cannot resume "
+                                + outputDir
+                                + ": it holds checkpoints but no "
+                                + needed.getFileName()
+                                + ", so the checkpoints' model is unknown");
+            }
+        }
+        RunRecord recorded = resume ? RunRecord.read(outputDir).orElse(null) : null;
+        List<ResumeConflictException.Conflict> conflicts = new ArrayList<>();
+        int vocab = merged("vocabSize", vocabSize, recorded == null ? null : recorded.vocabSize());
+        int batch =
+                merged(
+                        "batchTokens",
+                        batchTokens,
+                        recorded == null ? null : recorded.batchTokens());
+        if (vocabSize != null && recorded != null && vocab != recorded.vocabSize()) {
+            conflicts.add(conflict("vocabSize", vocab, recorded.vocabSize()));
+        }
+        if (batchTokens != null && recorded != null && batch != recorded.batchTokens()) {
+            conflicts.add(conflict("batchTokens", batch, recorded.batchTokens()));
+        }
+        TrainingSettings runSettings =
+                recorded == null
+                        ? settings
+                        : settings.resumedFrom(recorded.settings(), RunRecord.FILE_NAME, conflicts);
+        Path train = trainFile != null ? trainFile : recorded == null ? null : recorded.trainFile();
+        Path dev = devFile != null || recorded == null ? devFile : recorded.devFile();
+        if (train == null) {
+            throw new IllegalArgumentException(
+                    "no training file: set one (setTrainFile); "
+                            + outputDir
+                            + " has no "
+                            + RunRecord.FILE_NAME
+                            + " to take it from");
+        }
+        DecodingOptions runDecoding =
+                decoding != null
+                        ? decoding
+                        : recorded != null ? recorded.decoding() : DEFAULT_DECODING;
+        Seq2SeqTokenizer tokenizer = null;
+        if (resume && Files.isRegularFile(tokenizerJson)) {
+            tokenizer = Tokenizers.load(tokenizerJson);
+            if (!sameTokenizer(tokenizerJson)) {
+                conflicts.add(
+                        new ResumeConflictException.Conflict(
+                                "tokenizer",
+                                givenTokenizer != null
+                                        ? "(the given one)"
+                                        : tokenizerFile.toString(),
+                                "(another one)",
+                                TOKENIZER));
+            }
+        }
+        TransformerConfig recordedConfig =
+                resume && Files.isRegularFile(configFile)
+                        ? TransformerConfig.load(configFile)
+                        : null;
+        TransformerConfig config = null;
+        if (recordedConfig != null) {
+            TransformerConfig.Builder b = recordedConfig.toBuilder();
+            configurer.accept(b);
+            config = b.build();
+            conflicts.addAll(
+                    ResumeConflictException.compare(
+                            JsonParser.parseString(config.toJson()).getAsJsonObject(),
+                            JsonParser.parseString(recordedConfig.toJson()).getAsJsonObject(),
+                            JsonParser.parseString(config.toJson()).getAsJsonObject().keySet(),
+                            CONFIG));
+        }
+        if (!conflicts.isEmpty()) {
+            throw new ResumeConflictException(outputDir, conflicts);
+        }
+        if (tokenizer == null) {
+            tokenizer = newTokenizer(train, vocab);
+        }
+        if (config == null) {
+            config = newConfig(tokenizer);
+        }
+        return new Plan(
+                tokenizer,
+                tokenizer != null && resume && Files.isRegularFile(tokenizerJson),
+                config,
+                recordedConfig != null,
+                new RunRecord(train, dev, vocab, batch, runSettings, runDecoding),
+                recorded);
+    }
+
+    /** Trains as planned: datasets, checkpoint check, then the run's files, the loop, export. */
+    private TrainingResult train(Plan plan) throws IOException, TranslateException {
+        RunRecord run = plan.record();
+        TransformerConfig config = plan.config();
+        Seq2SeqTokenizer tokenizer = plan.tokenizer();
+        BucketingSampler sampler =
+                BucketingSampler.builder()
+                        .setBatchSize(Math.max(1, run.batchTokens() / 4))
+                        .setMaxTokens(run.batchTokens())
+                        .optSeed(run.settings().getSeed())
+                        .build();
+        List<TextPair> devPairs =
+                run.devFile() == null ? List.of() : ParallelTsvReader.read(run.devFile());
+        try (ParallelTextDataset trainData =
+                        dataset(tokenizer, config, run.trainFile(), Dataset.Usage.TRAIN, sampler);
+                ParallelTextDataset devData =
+                        run.devFile() == null
+                                ? null
+                                : dataset(
+                                        tokenizer,
+                                        config,
+                                        run.devFile(),
+                                        Dataset.Usage.VALIDATION,
+                                        BucketingSampler.builder()
+                                                .setBatchSize(DEV_BATCH)
+                                                .setMaxTokens(run.batchTokens())
+                                                .optShuffle(false)
+                                                .build());
+                Model model = Model.newInstance("seq2seq")) {
+            if (resume) {
+                checkLatestCheckpoint(config, run.settings());
+            }
+            // the run's record is written only now, once everything it describes has been checked
+            if (!plan.tokenizerRecorded()) {
+                tokenizer.save(outputDir.resolve(TOKENIZER));
+            }
+            if (!plan.configRecorded()) {
+                config.save(outputDir.resolve(CONFIG));
+            }
+            if (plan.previous() == null || !plan.previous().toJson().equals(run.toJson())) {
+                run.write(outputDir);
+            }
+            log.accept(
+                    String.format(
+                            "train: %,d pairs (%d over %d tokens skipped); dev: %,d pairs",
+                            trainData.size(),
+                            trainData.getOverLengthCount(),
+                            config.maxLength(),
+                            devData == null ? 0 : devData.size()));
+            model.setBlock(Seq2SeqTransformer.builder().setConfig(config).build());
+            log.accept(
+                    String.format(
+                            "model: %,d parameters, d=%d, %d heads, %d+%d layers, ff=%d",
+                            config.parameterCount(),
+                            config.modelDim(),
+                            config.numHeads(),
+                            config.encoderLayers(),
+                            config.decoderLayers(),
+                            config.feedForwardDim()));
+            TrainingState state =
+                    loop(model, trainData, devData, tokenizer, devPairs, run).run(resume);
+            return export(model, tokenizer, config, devPairs, state, run.decoding());
+        }
+    }
+
+    /**
+     * Loads the latest checkpoint into a scratch model and optimizer, exactly as the loop will, so
+     * that a checkpoint that does not fit the configuration fails before anything is written.
+     */
+    private void checkLatestCheckpoint(TransformerConfig config, TrainingSettings runSettings)
+            throws IOException {
+        Optional<Path> latest =
+                new Checkpoints(outputDir.resolve("checkpoints"), runSettings.getKeepCheckpoints())
+                        .latest();
+        if (latest.isEmpty()) {
+            return;
+        }
+        try (Model scratch = Model.newInstance("resume-check")) {
+            scratch.setBlock(Seq2SeqTransformer.builder().setConfig(config).build());
+            Checkpoints.load(latest.get(), scratch, ResumableAdam.builder().build());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(
+                    "cannot resume "
+                            + outputDir
+                            + " from "
+                            + latest.get().getFileName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Whether a given tokenizer (or tokenizer file) is the run's own; true when none is given. */
+    private boolean sameTokenizer(Path recorded) throws IOException {
+        if (givenTokenizer == null && tokenizerFile == null) {
+            return true;
+        }
+        if (givenTokenizer == null) {
+            Path file =
+                    Files.isDirectory(tokenizerFile)
+                            ? tokenizerFile.resolve(TOKENIZER)
+                            : tokenizerFile;
+            return Arrays.equals(Files.readAllBytes(file), Files.readAllBytes(recorded));
+        }
+        Path tmp = Files.createTempFile("djl-seq2seq-tokenizer", ".json");
+        try {
+            givenTokenizer.save(tmp);
+            return Arrays.equals(Files.readAllBytes(tmp), Files.readAllBytes(recorded));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static int merged(String name, Integer given, Integer recorded) {
+        if (given != null) {
+            return given;
+        }
+        if (recorded != null) {
+            return recorded;
+        }
+        return "vocabSize".equals(name) ? DEFAULT_VOCAB_SIZE : DEFAULT_BATCH_TOKENS;
+    }
+
+    private static ResumeConflictException.Conflict conflict(
+            String field, int given, int recorded) {
+        return new ResumeConflictException.Conflict(
+                field, String.valueOf(given), String.valueOf(recorded), RunRecord.FILE_NAME);
+    }
+
+    /** The configuration of a new run: the tokenizer's vocabulary, adjusted by the configurer. */
+    private TransformerConfig newConfig(Seq2SeqTokenizer tokenizer) {
         TransformerConfig.Builder configBuilder =
                 TransformerConfig.builder()
                         .setSourceVocabSize(tokenizer.size())
@@ -134,51 +391,26 @@ public final class Seq2SeqTraining {
                             + ") must be the tokenizer's size "
                             + tokenizer.size());
         }
-        BucketingSampler sampler =
-                BucketingSampler.builder()
-                        .setBatchSize(Math.max(1, batchTokens / 4))
-                        .setMaxTokens(batchTokens)
-                        .optSeed(settings.getSeed())
-                        .build();
-        List<TextPair> devPairs = devFile == null ? List.of() : ParallelTsvReader.read(devFile);
-        try (ParallelTextDataset trainData =
-                        dataset(tokenizer, config, trainFile, Dataset.Usage.TRAIN, sampler);
-                ParallelTextDataset devData =
-                        devFile == null
-                                ? null
-                                : dataset(
-                                        tokenizer,
-                                        config,
-                                        devFile,
-                                        Dataset.Usage.VALIDATION,
-                                        BucketingSampler.builder()
-                                                .setBatchSize(DEV_BATCH)
-                                                .setMaxTokens(batchTokens)
-                                                .optShuffle(false)
-                                                .build());
-                Model model = Model.newInstance("seq2seq")) {
-            log.accept(
-                    String.format(
-                            "train: %,d pairs (%d over %d tokens skipped); dev: %,d pairs",
-                            trainData.size(),
-                            trainData.getOverLengthCount(),
-                            config.maxLength(),
-                            devData == null ? 0 : devData.size()));
-            model.setBlock(Seq2SeqTransformer.builder().setConfig(config).build());
-            config.save(outputDir.resolve("config.json"));
-            log.accept(
-                    String.format(
-                            "model: %,d parameters, d=%d, %d heads, %d+%d layers, ff=%d",
-                            config.parameterCount(),
-                            config.modelDim(),
-                            config.numHeads(),
-                            config.encoderLayers(),
-                            config.decoderLayers(),
-                            config.feedForwardDim()));
-            TrainingState state = loop(model, trainData, devData, tokenizer, devPairs).run(resume);
-            return export(model, tokenizer, config, devPairs, state);
-        }
+        return config;
     }
+
+    /**
+     * What a run trains with.
+     *
+     * @param tokenizer the shared tokenizer
+     * @param tokenizerRecorded whether it is the run directory's own {@code tokenizer.json}
+     * @param config the model configuration
+     * @param configRecorded whether it is the run directory's own {@code config.json}
+     * @param record the values of this run, written as {@code training.json}
+     * @param previous the record the run directory held, or null
+     */
+    private record Plan(
+            Seq2SeqTokenizer tokenizer,
+            boolean tokenizerRecorded,
+            TransformerConfig config,
+            boolean configRecorded,
+            RunRecord record,
+            RunRecord previous) {}
 
     /** The training loop; checkpoints are compared by greedy dev BLEU, which is cheap. */
     private TrainingLoop loop(
@@ -186,14 +418,15 @@ public final class Seq2SeqTraining {
             ParallelTextDataset trainData,
             ParallelTextDataset devData,
             Seq2SeqTokenizer tokenizer,
-            List<TextPair> devPairs) {
+            List<TextPair> devPairs,
+            RunRecord run) {
         TrainingLoop.Builder loop =
                 TrainingLoop.builder()
                         .setModel(model)
                         .setTrainData(trainData)
                         .setOutputDir(outputDir)
                         .setInputShapes(new Shape(1, 8), new Shape(1, 8))
-                        .optSettings(settings)
+                        .optSettings(run.settings())
                         .optLog(log)
                         .optProgressBar(progressBar);
         if (devices != null) {
@@ -201,7 +434,7 @@ public final class Seq2SeqTraining {
         }
         if (devData != null) {
             Seq2SeqTranslator greedy =
-                    new Seq2SeqTranslator(tokenizer, tokenizer, greedy(decoding));
+                    new Seq2SeqTranslator(tokenizer, tokenizer, greedy(run.decoding()));
             loop.optDevData(devData)
                     .optEvaluator(
                             m -> {
@@ -221,7 +454,8 @@ public final class Seq2SeqTraining {
             Seq2SeqTokenizer tokenizer,
             TransformerConfig config,
             List<TextPair> devPairs,
-            TrainingState state)
+            TrainingState state,
+            DecodingOptions decoding)
             throws IOException, TranslateException {
         Checkpoints checkpoints = new Checkpoints(outputDir.resolve("checkpoints"), 1);
         Path chosen = checkpoints.best().orElse(checkpoints.latest().orElseThrow());
@@ -298,37 +532,27 @@ public final class Seq2SeqTraining {
         }
     }
 
-    /**
-     * The tokenizer: a resumed run's own, the given one, or a BPE trained on both sides of the
-     * training file; saved as {@code OUT/tokenizer.json}.
-     */
-    private Seq2SeqTokenizer tokenizer() throws IOException {
-        Path file = outputDir.resolve("tokenizer.json");
-        if (resume && Files.exists(file)) {
-            return Tokenizers.load(file);
-        }
-        Seq2SeqTokenizer tokenizer;
+    /** The tokenizer of a new run: the given one, or a BPE trained on the training file. */
+    private Seq2SeqTokenizer newTokenizer(Path train, int vocab) throws IOException {
         if (givenTokenizer != null) {
-            tokenizer = givenTokenizer;
-        } else if (tokenizerFile != null) {
-            tokenizer = Tokenizers.load(tokenizerFile);
-        } else {
-            List<TextPair> pairs = ParallelTsvReader.read(trainFile);
-            List<String> texts = new ArrayList<>(2 * pairs.size());
-            for (TextPair p : pairs) {
-                texts.add(p.source());
-                texts.add(p.target());
-            }
-            long start = System.nanoTime();
-            tokenizer =
-                    BpeTokenizer.train(
-                            texts, BpeTrainingConfig.builder().optVocabSize(vocabSize).build());
-            log.accept(
-                    String.format(
-                            "tokenizer: %,d-token BPE trained in %.1f s",
-                            tokenizer.size(), (System.nanoTime() - start) / 1e9));
+            return givenTokenizer;
         }
-        tokenizer.save(file);
+        if (tokenizerFile != null) {
+            return Tokenizers.load(tokenizerFile);
+        }
+        List<TextPair> pairs = ParallelTsvReader.read(train);
+        List<String> texts = new ArrayList<>(2 * pairs.size());
+        for (TextPair p : pairs) {
+            texts.add(p.source());
+            texts.add(p.target());
+        }
+        long start = System.nanoTime();
+        Seq2SeqTokenizer tokenizer =
+                BpeTokenizer.train(texts, BpeTrainingConfig.builder().optVocabSize(vocab).build());
+        log.accept(
+                String.format(
+                        "tokenizer: %,d-token BPE trained in %.1f s",
+                        tokenizer.size(), (System.nanoTime() - start) / 1e9));
         return tokenizer;
     }
 
@@ -362,12 +586,11 @@ public final class Seq2SeqTraining {
         private Path outputDir;
         private Seq2SeqTokenizer tokenizer;
         private Path tokenizerFile;
-        private int vocabSize = 8000;
-        private int batchTokens = 3000;
+        private Integer vocabSize;
+        private Integer batchTokens;
         private Consumer<TransformerConfig.Builder> configurer = c -> {};
         private TrainingSettings settings = TrainingSettings.builder().build();
-        private DecodingOptions decoding =
-                DecodingOptions.builder().optTruncateSource(true).build();
+        private DecodingOptions decoding;
         private boolean resume;
         private Device[] devices;
         private Consumer<String> log = System.out::println;
@@ -376,7 +599,8 @@ public final class Seq2SeqTraining {
         Builder() {}
 
         /**
-         * Sets the training pairs: a TSV (or {@code .tsv.gz}) of source and target sentences.
+         * Sets the training pairs: a TSV (or {@code .tsv.gz}) of source and target sentences
+         * (required, except that a resumed run defaults to its own).
          *
          * @param file the file
          * @return this builder
@@ -389,7 +613,7 @@ public final class Seq2SeqTraining {
         /**
          * Sets the dev pairs, which score each epoch (dev loss and greedy BLEU), select the best
          * checkpoint and are translated by the exported model (default none: the latest checkpoint
-         * is exported).
+         * is exported; a resumed run defaults to its own).
          *
          * @param file the TSV file
          * @return this builder
@@ -434,7 +658,7 @@ public final class Seq2SeqTraining {
 
         /**
          * Sets the size of the BPE vocabulary trained on both sides of the training file (default
-         * 8000); not used with a given tokenizer.
+         * 8000, or a resumed run's); not used with a given tokenizer.
          *
          * @param size the vocabulary size, special tokens included
          * @return this builder
@@ -445,7 +669,7 @@ public final class Seq2SeqTraining {
         }
 
         /**
-         * Sets the padded tokens per training batch (default 3000).
+         * Sets the padded tokens per training batch (default 3000, or a resumed run's).
          *
          * @param tokens the token budget of a batch
          * @return this builder
@@ -471,7 +695,8 @@ public final class Seq2SeqTraining {
 
         /**
          * Sets the training settings: budgets, learning rate, warmup, decay, label smoothing,
-         * clipping, seed (default {@link TrainingSettings.Builder}'s defaults).
+         * clipping, seed (default {@link TrainingSettings.Builder}'s defaults). A resumed run takes
+         * only the values set on the settings' builder, and its own for the others.
          *
          * @param settings the settings
          * @return this builder
@@ -484,7 +709,8 @@ public final class Seq2SeqTraining {
         /**
          * Sets the exported model's default decoding options, also used to translate the dev file
          * at the end; the dev BLEU that selects checkpoints decodes greedily with them (default
-         * {@link DecodingOptions.Builder}'s defaults, with over-long sources truncated).
+         * {@link DecodingOptions.Builder}'s defaults, with over-long sources truncated, or a
+         * resumed run's).
          *
          * @param options the decoding options
          * @return this builder
@@ -495,8 +721,19 @@ public final class Seq2SeqTraining {
         }
 
         /**
-         * Continues from the latest checkpoint in the output directory, with its tokenizer (default
-         * false). A resumed run continues exactly as an uninterrupted one.
+         * Continues the run in the output directory from its latest checkpoint (default false). A
+         * resumed run continues exactly as an uninterrupted one.
+         *
+         * <p>It takes the model configuration ({@code config.json}), the tokenizer ({@code
+         * tokenizer.json}) and everything else it is not given ({@code training.json}: training and
+         * dev files, vocabulary size, batch tokens, training settings, decoding options) from the
+         * run directory. A given value may change the budgets (epochs, steps, minutes), logging,
+         * checkpoint frequency, decoding and files; one that contradicts the model, the tokenizer,
+         * the vocabulary size, the batch tokens or the optimisation ({@link
+         * TrainingSettings#FIXED_ON_RESUME}) fails with a {@link ResumeConflictException} naming
+         * both values. Nothing in the run directory is written before the latest checkpoint has
+         * been loaded into a model of the configuration, so a failed resume leaves the directory as
+         * it was. A directory without checkpoints (or without anything) starts the run.
          *
          * @param resume whether to resume
          * @return this builder
@@ -547,12 +784,13 @@ public final class Seq2SeqTraining {
          *     a size is not positive
          */
         public Seq2SeqTraining build() {
-            if (trainFile == null || outputDir == null) {
+            if ((trainFile == null && !resume) || outputDir == null) {
                 throw new IllegalArgumentException(
-                        "Seq2SeqTraining needs a training file (setTrainFile) and an output"
-                                + " directory (setOutputDir)");
+                        "Seq2SeqTraining needs a training file (setTrainFile; a resumed run has its"
+                                + " own) and an output directory (setOutputDir)");
             }
-            if (vocabSize <= 0 || batchTokens <= 0) {
+            if ((vocabSize != null && vocabSize <= 0)
+                    || (batchTokens != null && batchTokens <= 0)) {
                 throw new IllegalArgumentException(
                         "vocabSize and batchTokens must be positive: "
                                 + vocabSize

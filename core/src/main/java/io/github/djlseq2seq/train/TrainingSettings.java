@@ -1,10 +1,42 @@
 package io.github.djlseq2seq.train;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * The immutable knobs of a training run: budget, optimisation, regularisation, logging and
  * checkpoints. Built with {@link #builder()}; {@link Builder#build()} rejects bad values by name.
+ *
+ * <p>The settings remember which values were set on the builder: a resumed run takes the others
+ * from the run's own record ({@link #toJson()}, in {@code training.json}).
  */
 public final class TrainingSettings {
+
+    /**
+     * The settings a resumed run cannot change: they shape the optimisation itself, so changing
+     * them would not continue the run but start another one from its parameters.
+     */
+    static final Set<String> FIXED_ON_RESUME =
+            Set.of(
+                    "peakLearningRate",
+                    "warmupSteps",
+                    "decay",
+                    "clipNorm",
+                    "labelSmoothing",
+                    "seed");
+
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private final int maxEpochs;
     private final int maxSteps;
@@ -19,6 +51,7 @@ public final class TrainingSettings {
     private final int checkpointEvery;
     private final int keepCheckpoints;
     private final int maxSkippedBatches;
+    private final transient Set<String> given;
 
     private TrainingSettings(Builder b) {
         maxEpochs = b.maxEpochs;
@@ -34,6 +67,7 @@ public final class TrainingSettings {
         checkpointEvery = b.checkpointEvery;
         keepCheckpoints = b.keepCheckpoints;
         maxSkippedBatches = b.maxSkippedBatches;
+        given = Collections.unmodifiableSet(new LinkedHashSet<>(b.given));
     }
 
     /**
@@ -137,6 +171,98 @@ public final class TrainingSettings {
         return decay;
     }
 
+    /**
+     * Serialises the settings to JSON, one key per setting (the names of the builder's {@code opt}
+     * methods without {@code opt}, first letter in lower case).
+     *
+     * @return the JSON text
+     */
+    public String toJson() {
+        return GSON.toJson(tree());
+    }
+
+    /**
+     * Parses settings written by {@link #toJson()}; keys that are absent take the defaults.
+     *
+     * @param json the JSON text
+     * @return the settings, validated as {@link Builder#build()} validates them; none counts as set
+     * @throws IllegalArgumentException if the JSON is malformed or a value is bad
+     */
+    public static TrainingSettings fromJson(String json) {
+        JsonObject merged = builder().build().tree();
+        try {
+            JsonElement parsed = JsonParser.parseString(json);
+            if (!parsed.isJsonObject()) {
+                throw new IllegalArgumentException("training settings must be a JSON object");
+            }
+            for (Map.Entry<String, JsonElement> e : parsed.getAsJsonObject().entrySet()) {
+                if (!merged.has(e.getKey())) {
+                    throw new IllegalArgumentException("unknown training setting " + e.getKey());
+                }
+                merged.add(e.getKey(), e.getValue());
+            }
+            TrainingSettings read = GSON.fromJson(merged, TrainingSettings.class);
+            return read.copy(new Builder()).build();
+        } catch (JsonParseException | NumberFormatException e) {
+            throw new IllegalArgumentException("malformed training settings: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The settings of a resumed run: those recorded, with the values set on this one's builder.
+     *
+     * @param recorded the run's recorded settings
+     * @param file the record's name for messages, e.g. {@code training.json}
+     * @param conflicts receives a conflict for each set value of {@link #FIXED_ON_RESUME} that
+     *     differs from the recorded one
+     * @return the merged settings
+     */
+    TrainingSettings resumedFrom(
+            TrainingSettings recorded,
+            String file,
+            List<ResumeConflictException.Conflict> conflicts) {
+        JsonObject mine = tree();
+        JsonObject merged = recorded.tree();
+        List<String> fixed = new ArrayList<>(given);
+        fixed.retainAll(FIXED_ON_RESUME);
+        conflicts.addAll(ResumeConflictException.compare(mine, merged, fixed, file));
+        for (String key : given) {
+            merged.add(key, mine.get(key));
+        }
+        return GSON.fromJson(merged, TrainingSettings.class).copy(new Builder()).build();
+    }
+
+    /**
+     * The names of the values set on the builder.
+     *
+     * @return the set names, e.g. {@code maxSteps}
+     */
+    Set<String> given() {
+        return given;
+    }
+
+    private JsonObject tree() {
+        return GSON.toJsonTree(this).getAsJsonObject();
+    }
+
+    /** Copies every value into a builder, none of them counting as set. */
+    private Builder copy(Builder b) {
+        b.maxEpochs = maxEpochs;
+        b.maxSteps = maxSteps;
+        b.maxMinutes = maxMinutes;
+        b.peakLearningRate = peakLearningRate;
+        b.warmupSteps = warmupSteps;
+        b.decay = decay;
+        b.clipNorm = clipNorm;
+        b.labelSmoothing = labelSmoothing;
+        b.seed = seed;
+        b.logEvery = logEvery;
+        b.checkpointEvery = checkpointEvery;
+        b.keepCheckpoints = keepCheckpoints;
+        b.maxSkippedBatches = maxSkippedBatches;
+        return b;
+    }
+
     /** How the learning rate falls after warmup. */
     public enum Decay {
         /** With the inverse square root of the step ({@link InverseSqrtSchedule}), open-ended. */
@@ -160,6 +286,7 @@ public final class TrainingSettings {
         private int checkpointEvery;
         private int keepCheckpoints = 2;
         private int maxSkippedBatches;
+        private final Set<String> given = new LinkedHashSet<>();
 
         Builder() {}
 
@@ -170,6 +297,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optMaxEpochs(int epochs) {
+            given.add("maxEpochs");
             maxEpochs = epochs;
             return this;
         }
@@ -181,6 +309,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optMaxSteps(int steps) {
+            given.add("maxSteps");
             maxSteps = steps;
             return this;
         }
@@ -192,6 +321,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optMaxMinutes(double minutes) {
+            given.add("maxMinutes");
             maxMinutes = minutes;
             return this;
         }
@@ -203,6 +333,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optPeakLearningRate(float lr) {
+            given.add("peakLearningRate");
             peakLearningRate = lr;
             return this;
         }
@@ -214,6 +345,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optWarmupSteps(int steps) {
+            given.add("warmupSteps");
             warmupSteps = steps;
             return this;
         }
@@ -225,6 +357,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optClipNorm(float norm) {
+            given.add("clipNorm");
             clipNorm = norm;
             return this;
         }
@@ -236,6 +369,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optLabelSmoothing(float epsilon) {
+            given.add("labelSmoothing");
             labelSmoothing = epsilon;
             return this;
         }
@@ -247,6 +381,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optSeed(long seed) {
+            given.add("seed");
             this.seed = seed;
             return this;
         }
@@ -258,6 +393,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optLogEvery(int steps) {
+            given.add("logEvery");
             logEvery = steps;
             return this;
         }
@@ -269,6 +405,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optCheckpointEvery(int steps) {
+            given.add("checkpointEvery");
             checkpointEvery = steps;
             return this;
         }
@@ -280,6 +417,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optKeepCheckpoints(int count) {
+            given.add("keepCheckpoints");
             keepCheckpoints = count;
             return this;
         }
@@ -295,6 +433,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optMaxSkippedBatches(int count) {
+            given.add("maxSkippedBatches");
             maxSkippedBatches = count;
             return this;
         }
@@ -307,6 +446,7 @@ public final class TrainingSettings {
          * @return this builder
          */
         public Builder optDecay(Decay decay) {
+            given.add("decay");
             this.decay = decay;
             return this;
         }

@@ -45,6 +45,17 @@ public class Seq2SeqTrainingTest {
         root = Files.createTempDirectory("seq2seq-training");
         trainTsv = root.resolve("train.tsv");
         devTsv = root.resolve("dev.tsv");
+        writeCorpus(trainTsv, devTsv);
+    }
+
+    /**
+     * Writes the number-word corpus.
+     *
+     * @param trainTsv receives the 40 training pairs
+     * @param devTsv receives the 8 dev pairs
+     * @throws IOException if a file cannot be written
+     */
+    static void writeCorpus(Path trainTsv, Path devTsv) throws IOException {
         List<String> train = pairs(30, 1);
         for (int k = 0; k < EN.length; k++) {
             train.add((EN[k] + " ").repeat(7) + EN[k] + "\t" + (ES[k] + " ").repeat(7) + ES[k]);

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>{@code train}: 28,540 verse pairs; {@code dev}: 1,231. Each line is {@code
  * reference<TAB>english<TAB>spanish}, gzip-compressed. The files work from the source tree and from
- * inside a jar: {@link #train()} and {@link #dev()} give a real file, copied once to a temporary
- * file (deleted on exit) when the resource lives in a jar.
+ * inside a jar: {@link #train()} and {@link #dev()} give a real file, copied once to the temporary
+ * directory (under a name made of the content's hash, kept for the next process) when the resource
+ * lives in a jar.
  */
 public final class BundledCorpus {
 
@@ -124,8 +128,9 @@ public final class BundledCorpus {
     }
 
     /**
-     * Returns a file holding a resource's bytes: the resource itself when it is a file, else a
-     * temporary copy deleted on exit.
+     * Returns a file holding a resource's bytes: the resource itself when it is a file, else a copy
+     * in the temporary directory named by the bytes' SHA-256, so that every process gets the same
+     * path (a run directory records its training file, and a resumed run finds it again there).
      */
     static Path toFile(URL url) throws IOException {
         if ("file".equals(url.getProtocol())) {
@@ -135,13 +140,35 @@ public final class BundledCorpus {
                 throw new IOException("bad resource URL " + url, e);
             }
         }
+        byte[] bytes;
+        try (InputStream in = url.openStream()) {
+            bytes = in.readAllBytes();
+        }
         String path = url.getPath();
         String fileName = path.substring(path.lastIndexOf('/') + 1);
-        Path copy = Files.createTempFile("djl-seq2seq-", "-" + fileName);
-        copy.toFile().deleteOnExit();
-        try (InputStream in = url.openStream()) {
-            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        Path copy =
+                Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "djl-seq2seq-" + sha256(bytes).substring(0, 16) + "-" + fileName);
+        if (Files.isRegularFile(copy) && Files.size(copy) == bytes.length) {
+            return copy;
+        }
+        Path tmp = Files.createTempFile(copy.getParent(), "djl-seq2seq-", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(
+                    tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         return copy;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

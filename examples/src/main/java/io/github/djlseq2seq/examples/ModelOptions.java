@@ -2,6 +2,7 @@ package io.github.djlseq2seq.examples;
 
 import io.github.djlseq2seq.model.NormPlacement;
 import io.github.djlseq2seq.model.TransformerConfig;
+import java.util.function.Predicate;
 import picocli.CommandLine.Option;
 
 /** Model-size options shared by the training commands. */
@@ -75,13 +76,37 @@ public class ModelOptions {
      * @param builder the builder
      */
     void configure(TransformerConfig.Builder builder) {
-        builder.optModelDim(modelDim)
-                .optNumHeads(heads)
-                .optEncoderLayers(layers)
-                .optDecoderLayers(layers)
-                .optFeedForwardDim(feedForward)
-                .optDropout(dropout)
-                .optNormPlacement(norm)
-                .optMaxLength(maxLength);
+        configure(builder, flag -> true);
+    }
+
+    /**
+     * Sets the model size of some flags on a configuration builder, e.g. only the flags given on
+     * the command line of a resumed run.
+     *
+     * @param builder the builder
+     * @param set whether to set the value of a flag, by name (e.g. {@code --d-model})
+     */
+    void configure(TransformerConfig.Builder builder, Predicate<String> set) {
+        if (set.test("--d-model")) {
+            builder.optModelDim(modelDim);
+        }
+        if (set.test("--heads")) {
+            builder.optNumHeads(heads);
+        }
+        if (set.test("--layers")) {
+            builder.optEncoderLayers(layers).optDecoderLayers(layers);
+        }
+        if (set.test("--ff")) {
+            builder.optFeedForwardDim(feedForward);
+        }
+        if (set.test("--dropout")) {
+            builder.optDropout(dropout);
+        }
+        if (set.test("--norm")) {
+            builder.optNormPlacement(norm);
+        }
+        if (set.test("--max-length")) {
+            builder.optMaxLength(maxLength);
+        }
     }
 }

@@ -3,15 +3,25 @@ package io.github.djlseq2seq.examples;
 import io.github.djlseq2seq.data.ParallelTsvReader;
 import io.github.djlseq2seq.data.TextPair;
 import io.github.djlseq2seq.inference.DecodingOptions;
+import io.github.djlseq2seq.train.ResumeConflictException;
+import io.github.djlseq2seq.train.RunRecord;
 import io.github.djlseq2seq.train.Seq2SeqTraining;
 import io.github.djlseq2seq.train.TrainingResult;
 import io.github.djlseq2seq.train.TrainingSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains a translation model on a parallel TSV (by default the bundled Bible English→Spanish
@@ -22,7 +32,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Train a Transformer on parallel text (default: the bundled Bible en→es corpus).",
-            "Writes OUT/tokenizer.json, OUT/checkpoints/, OUT/metrics.jsonl, OUT/loss-curve.png"
+            "Writes OUT/tokenizer.json, OUT/config.json, OUT/training.json, OUT/checkpoints/,"
+                    + " OUT/metrics.jsonl, OUT/loss-curve.png"
                     + " and the final model OUT/model/."
         })
 public final class TrainCommand implements Callable<Integer> {
@@ -36,7 +47,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "bible-en-es");
 
-    @Option(names = "--resume", description = "continue from the latest checkpoint in --out")
+    @Option(
+            names = "--resume",
+            description =
+                    "continue the run in --out from its latest checkpoint, with its own model,"
+                            + " tokenizer and settings (flags not given keep the run's values;"
+                            + " one that contradicts them is an error)")
     boolean resume;
 
     @Option(
@@ -119,53 +135,163 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin ModelOptions modelOptions = ModelOptions.forShortTraining();
 
+    @Spec CommandSpec spec;
+
+    /** The training settings' names of the flags, for the messages of a conflicting resume. */
+    private static final Map<String, String> FLAGS =
+            Map.ofEntries(
+                    Map.entry("modelDim", "--d-model"),
+                    Map.entry("numHeads", "--heads"),
+                    Map.entry("encoderLayers", "--layers"),
+                    Map.entry("decoderLayers", "--layers"),
+                    Map.entry("feedForwardDim", "--ff"),
+                    Map.entry("dropout", "--dropout"),
+                    Map.entry("normPlacement", "--norm"),
+                    Map.entry("maxLength", "--max-length"),
+                    Map.entry("vocabSize", "--vocab-size"),
+                    Map.entry("batchTokens", "--batch-tokens"),
+                    Map.entry("peakLearningRate", "--lr"),
+                    Map.entry("warmupSteps", "--warmup"),
+                    Map.entry("decay", "--decay"),
+                    Map.entry("labelSmoothing", "--label-smoothing"),
+                    Map.entry("clipNorm", "--clip-norm"),
+                    Map.entry("seed", "--seed"));
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
-        Path devFile = dev != null ? dev : BundledCorpus.dev();
-        TrainingSettings settings =
-                TrainingSettings.builder()
-                        .optMaxMinutes(maxMinutes)
-                        .optMaxSteps(maxSteps)
-                        .optMaxEpochs(epochs)
-                        .optSeed(seed)
-                        .optPeakLearningRate(learningRate)
-                        .optWarmupSteps(warmup)
-                        .optDecay(decay)
-                        .optLabelSmoothing(labelSmoothing)
-                        .optClipNorm(clipNorm)
-                        .optLogEvery(logEvery)
-                        .build();
-        // checkpoints are compared by greedy dev BLEU (cheap); the final model decodes with beams
-        DecodingOptions decoding =
-                DecodingOptions.builder()
-                        .optNoRepeatNgramSize(noRepeatNgram)
-                        .optTruncateSource(true)
-                        .optBeamSize(beam)
-                        .optLengthPenalty(alpha)
-                        .build();
-        TrainingResult result =
+        ParseResult parsed = spec.commandLine().getParseResult();
+        // resuming a run: a flag not given takes the run's value, not the flag's default
+        Optional<RunRecord> record = resume ? RunRecord.read(out) : Optional.empty();
+        Predicate<String> pass = flag -> record.isEmpty() || parsed.hasMatchedOption(flag);
+        boolean configRecorded = resume && Files.isRegularFile(out.resolve("config.json"));
+        Seq2SeqTraining.Builder training =
                 Seq2SeqTraining.builder()
-                        .setTrainFile(train != null ? train : BundledCorpus.train())
-                        .optDevFile(devFile)
                         .setOutputDir(out)
                         .optResume(resume)
-                        .optVocabSize(vocabSize)
-                        .optBatchTokens(batchTokens)
-                        .optConfig(modelOptions::configure)
-                        .optSettings(settings)
-                        .optDecoding(decoding)
-                        .optProgressBar(true)
-                        .build()
-                        .run();
+                        .optConfig(
+                                c ->
+                                        modelOptions.configure(
+                                                c,
+                                                f -> !configRecorded || parsed.hasMatchedOption(f)))
+                        .optSettings(settings(pass))
+                        .optDecoding(decoding(parsed, record))
+                        .optProgressBar(true);
+        if (pass.test("--train")) {
+            training.setTrainFile(train != null ? train : BundledCorpus.train());
+        }
+        if (pass.test("--dev")) {
+            training.optDevFile(dev != null ? dev : BundledCorpus.dev());
+        }
+        if (pass.test("--vocab-size")) {
+            training.optVocabSize(vocabSize);
+        }
+        if (pass.test("--batch-tokens")) {
+            training.optBatchTokens(batchTokens);
+        }
+        TrainingResult result;
+        try {
+            result = training.build().run();
+        } catch (ResumeConflictException e) {
+            throw new IllegalArgumentException(inFlags(e), e);
+        }
         plotLossCurve();
-        printDevTranslations(result, ParallelTsvReader.read(devFile));
+        Path devFile = RunRecord.read(out).map(RunRecord::devFile).orElse(null);
+        printDevTranslations(result, devFile == null ? List.of() : ParallelTsvReader.read(devFile));
         Path modelDir = result.modelDir();
         System.out.println("model:       " + modelDir + "  (translate --model " + modelDir + ")");
         System.out.println("metrics:     " + out.resolve("metrics.jsonl"));
         System.out.println("loss curve:  " + out.resolve("loss-curve.png"));
         System.out.println("checkpoints: " + out.resolve("checkpoints"));
         return 0;
+    }
+
+    /** The training settings of the flags that {@code pass}. */
+    private TrainingSettings settings(Predicate<String> pass) {
+        TrainingSettings.Builder s = TrainingSettings.builder();
+        if (pass.test("--max-minutes")) {
+            s.optMaxMinutes(maxMinutes);
+        }
+        if (pass.test("--max-steps")) {
+            s.optMaxSteps(maxSteps);
+        }
+        if (pass.test("--epochs")) {
+            s.optMaxEpochs(epochs);
+        }
+        if (pass.test("--seed")) {
+            s.optSeed(seed);
+        }
+        if (pass.test("--lr")) {
+            s.optPeakLearningRate(learningRate);
+        }
+        if (pass.test("--warmup")) {
+            s.optWarmupSteps(warmup);
+        }
+        if (pass.test("--decay")) {
+            s.optDecay(decay);
+        }
+        if (pass.test("--label-smoothing")) {
+            s.optLabelSmoothing(labelSmoothing);
+        }
+        if (pass.test("--clip-norm")) {
+            s.optClipNorm(clipNorm);
+        }
+        if (pass.test("--log-every")) {
+            s.optLogEvery(logEvery);
+        }
+        return s.build();
+    }
+
+    /**
+     * The decoding options: the flags, or for a resumed run its own options changed by the flags
+     * given. Checkpoints are compared by greedy dev BLEU (cheap); the final model decodes with
+     * beams.
+     */
+    private DecodingOptions decoding(ParseResult parsed, Optional<RunRecord> record) {
+        DecodingOptions base =
+                record.map(RunRecord::decoding)
+                        .orElseGet(() -> DecodingOptions.builder().optTruncateSource(true).build());
+        boolean fresh = record.isEmpty();
+        return DecodingOptions.builder()
+                .optNoRepeatNgramSize(
+                        fresh || parsed.hasMatchedOption("--no-repeat-ngram")
+                                ? noRepeatNgram
+                                : base.getNoRepeatNgramSize())
+                .optBeamSize(fresh || parsed.hasMatchedOption("--beam") ? beam : base.getBeamSize())
+                .optLengthPenalty(
+                        fresh || parsed.hasMatchedOption("--alpha")
+                                ? alpha
+                                : base.getLengthPenalty())
+                .optTruncateSource(base.isTruncateSource())
+                .optMaxLengthRatio(base.getMaxLengthRatio())
+                .optMaxLengthOffset(base.getMaxLengthOffset())
+                .optIncremental(base.isIncremental())
+                .build();
+    }
+
+    /** A conflicting resume's message, with the flags that set each value. */
+    private static String inFlags(ResumeConflictException e) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        for (ResumeConflictException.Conflict c : e.getConflicts()) {
+            String flag = FLAGS.getOrDefault(c.field(), c.field());
+            parts.putIfAbsent(
+                    flag,
+                    flag
+                            + " "
+                            + c.given()
+                            + " contradicts the run's "
+                            + c.file()
+                            + " ("
+                            + c.field()
+                            + " "
+                            + c.recorded()
+                            + ")");
+        }
+        return "cannot resume "
+                + e.getRunDir()
+                + ": "
+                + String.join("; ", parts.values())
+                + ". Leave out the flag to keep the run's value, or train into a new --out";
     }
 
     /** Prints sample translations, the exported checkpoint's dev loss and the dev BLEU. */
