@@ -58,7 +58,8 @@ final class TrainingSteps {
     }
 
     /**
-     * Trains epoch after epoch until a budget is spent, validating after each.
+     * Trains epoch after epoch until a budget is spent, validating after each; returns without
+     * validating after the step in progress when a stop is requested.
      *
      * @throws IOException if the data cannot be read
      * @throws TranslateException if batching or the evaluator fails
@@ -79,16 +80,23 @@ final class TrainingSteps {
                     if (index++ < skip) {
                         continue;
                     }
+                    if (finished()) { // a resumed run whose budget is spent, or a stop request
+                        stop = true;
+                        break;
+                    }
                     step(batch);
                     state.batchInEpoch = index;
                     TrainingListener.BatchData data =
                             new TrainingListener.BatchData(batch, Map.of(), Map.of());
                     trainer.notifyListeners(l -> l.onTrainingBatch(trainer, data));
                 }
-                if (run.budgetSpent()) {
+                if (finished()) {
                     stop = true;
                     break;
                 }
+            }
+            if (loop.stopRequested()) {
+                return; // no validation: TrainingLoop writes the checkpoint
             }
             if (!stop) {
                 state.epoch++;
@@ -96,6 +104,11 @@ final class TrainingSteps {
             }
             validate();
         }
+    }
+
+    /** Whether the budget is spent or a stop was requested. */
+    private boolean finished() {
+        return run.budgetSpent() || loop.stopRequested();
     }
 
     private void step(Batch batch) {
