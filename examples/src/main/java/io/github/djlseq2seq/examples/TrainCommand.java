@@ -23,7 +23,10 @@ import picocli.CommandLine.Option;
         description = {
             "Train a Transformer on parallel text (default: the bundled Bible en→es corpus).",
             "Writes OUT/tokenizer.json, OUT/checkpoints/, OUT/metrics.jsonl, OUT/loss-curve.png"
-                    + " and the final model OUT/model/."
+                    + " and the final model OUT/model/.",
+            "SIGINT (Ctrl-C) or SIGTERM: the current step finishes, a checkpoint is written, the"
+                    + " resume command is printed; exit status 130 (SIGINT) or 143 (SIGTERM)."
+                    + " A second signal aborts at once."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -94,6 +97,13 @@ public final class TrainCommand implements Callable<Integer> {
     int logEvery = 50;
 
     @Option(
+            names = "--checkpoint-every",
+            description =
+                    "steps between checkpoints besides the epoch ends, 0 = epoch ends only"
+                            + " (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(
             names = "--samples",
             description = "dev sentences translated at the end (default: ${DEFAULT-VALUE})")
     int samples = 5;
@@ -135,6 +145,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .optLabelSmoothing(labelSmoothing)
                         .optClipNorm(clipNorm)
                         .optLogEvery(logEvery)
+                        .optCheckpointEvery(checkpointEvery)
                         .build();
         // checkpoints are compared by greedy dev BLEU (cheap); the final model decodes with beams
         DecodingOptions decoding =
@@ -144,7 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .optBeamSize(beam)
                         .optLengthPenalty(alpha)
                         .build();
-        TrainingResult result =
+        Seq2SeqTraining training =
                 Seq2SeqTraining.builder()
                         .setTrainFile(train != null ? train : BundledCorpus.train())
                         .optDevFile(devFile)
@@ -156,8 +167,17 @@ public final class TrainCommand implements Callable<Integer> {
                         .optSettings(settings)
                         .optDecoding(decoding)
                         .optProgressBar(true)
-                        .build()
-                        .run();
+                        .build();
+        TrainingResult result;
+        int signalStatus;
+        try (StopOnSignal signals = StopOnSignal.install(training::requestStop, System.err)) {
+            result = training.run();
+            signalStatus = signals.exitStatus();
+        }
+        if (result.interrupted()) {
+            printResumeHint(result);
+            return signalStatus;
+        }
         plotLossCurve();
         printDevTranslations(result, ParallelTsvReader.read(devFile));
         Path modelDir = result.modelDir();
@@ -166,6 +186,50 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.println("loss curve:  " + out.resolve("loss-curve.png"));
         System.out.println("checkpoints: " + out.resolve("checkpoints"));
         return 0;
+    }
+
+    /** After SIGINT or SIGTERM: where the run stopped and the command that continues it. */
+    private void printResumeHint(TrainingResult result) {
+        StringBuilder command =
+                new StringBuilder(javaCommand()).append(" train --out ").append(out);
+        if (train != null) {
+            command.append(" --train ").append(train);
+        }
+        if (dev != null) {
+            command.append(" --dev ").append(dev);
+        }
+        command.append(" --resume");
+        System.out.println(); // after the progress bar's line
+        System.out.println(
+                result.checkpoint() == null
+                        ? "interrupted before the first step; no checkpoint written; start again"
+                                + " with: "
+                                + command
+                        : "interrupted at step "
+                                + result.finalStep()
+                                + "; checkpoint written to "
+                                + result.checkpoint()
+                                + "; resume with: "
+                                + command);
+    }
+
+    /** {@code java -jar JAR} when running from the examples jar, else the main class. */
+    private static String javaCommand() {
+        try {
+            Path location =
+                    Path.of(
+                            TrainCommand.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI());
+            if (location.toString().endsWith(".jar")) {
+                return "java -jar " + location;
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall through: no jar known
+        }
+        return "java " + Cli.class.getName();
     }
 
     /** Prints sample translations, the exported checkpoint's dev loss and the dev BLEU. */
