@@ -51,8 +51,7 @@ public final class MetricsLog implements Closeable {
                 }
             }
         }
-        // one rename: a process killed now leaves the old file or the new one, never a truncated
-        // one
+        // a process killed during the rewrite leaves the old file or the new one
         FileUtils.writeAtomically(file, kept.toString());
         writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }

@@ -155,14 +155,14 @@ public final class TrainingLoop {
         Checkpoints checkpoints =
                 new Checkpoints(outputDir.resolve("checkpoints"), settings.getKeepCheckpoints());
         TrainingState state = new TrainingState();
-        if (resume) {
-            checkpoints.deleteIncomplete(); // left by a process killed while writing one
-        }
         Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
         if (latest.isPresent()) {
             // before Trainer.initialize(): the trainer's parameter store caches the arrays it sees
             state = Checkpoints.load(latest.get(), model, adam);
             log.accept("Resumed from " + latest.get() + " at step " + state.step);
+        }
+        if (resume) { // once the checkpoint loaded: a failed resume leaves the directory as it was
+            checkpoints.deleteIncomplete(); // left by a process killed while writing one
         }
         RunProgress run = new RunProgress(state, settings);
         latest.ifPresent(run::setLastCheckpoint);
