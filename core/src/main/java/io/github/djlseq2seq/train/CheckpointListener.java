@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /**
  * Writes checkpoints: every {@code checkpointEvery} steps (unless the budget is spent, when the
  * epoch-end checkpoint follows), and at each epoch end after validation, marking it best when the
- * selection metric improved.
+ * selection metric improved; and, when the run is stopped early, at the step it stopped.
  */
 final class CheckpointListener extends TrainingListenerAdapter {
 
@@ -72,6 +72,20 @@ final class CheckpointListener extends TrainingListenerAdapter {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * Writes a checkpoint at the current step, unless the latest one (written or resumed from) is
+     * at that step already or no step was taken: used when the run is stopped early.
+     *
+     * @param trainer the trainer
+     */
+    void saveUnlessSaved(Trainer trainer) {
+        int step = run.state().step;
+        Path last = run.lastCheckpoint();
+        if (step > 0 && (last == null || !last.equals(checkpoints.pathOf(step)))) {
+            save(trainer);
         }
     }
 

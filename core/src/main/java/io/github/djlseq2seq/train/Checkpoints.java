@@ -33,8 +33,11 @@ import java.util.stream.Stream;
  *   best/            the checkpoint with the lowest validation loss so far
  * </pre>
  *
- * <p>Every checkpoint is written to a temporary directory and then renamed, so a crash never leaves
- * a half-written checkpoint under a final name. Only the latest K are kept.
+ * <p>Every checkpoint is written to a temporary directory ({@code step-00001200.tmp-…}) and then
+ * renamed, so a crash never leaves a half-written checkpoint under a final name; a directory being
+ * deleted (an old checkpoint, or one being replaced) is first renamed to a temporary name too. Only
+ * the latest K are kept. The temporary directories a killed process leaves behind are never taken
+ * for checkpoints, and {@link #deleteIncomplete} removes them.
  */
 public final class Checkpoints {
 
@@ -42,6 +45,7 @@ public final class Checkpoints {
     private static final String PARAMETERS = "parameters.params";
     private static final String OPTIMIZER = "optimizer.ndlist";
     private static final String STATE = "state.json";
+    private static final String TEMPORARY = ".tmp-";
 
     private final Path dir;
     private final int keep;
@@ -68,8 +72,8 @@ public final class Checkpoints {
      */
     public Path save(Model model, ResumableAdam optimizer, TrainingState state) throws IOException {
         Files.createDirectories(dir);
-        String name = String.format("%s%08d", PREFIX, state.step);
-        Path tmp = Files.createTempDirectory(dir, name + ".tmp-");
+        Path target = pathOf(state.step);
+        Path tmp = Files.createTempDirectory(dir, target.getFileName() + TEMPORARY);
         try {
             writeParameters(model.getBlock(), tmp.resolve(PARAMETERS));
             Map<String, String> names = new HashMap<>();
@@ -81,8 +85,8 @@ public final class Checkpoints {
                             .map(names::get)
                             .collect(Collectors.toList());
             Files.writeString(tmp.resolve(STATE), state.toJson(), StandardCharsets.UTF_8);
-            Path target = dir.resolve(name);
-            FileUtils.replace(tmp, target);
+            deleteAside(target); // the same step saved again (e.g. at an epoch end)
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             prune();
             return target;
         } catch (IOException | RuntimeException e) {
@@ -98,7 +102,7 @@ public final class Checkpoints {
      * @throws IOException if copying fails
      */
     public void markBest(Path checkpoint) throws IOException {
-        Path tmp = Files.createTempDirectory(dir, "best.tmp-");
+        Path tmp = Files.createTempDirectory(dir, "best" + TEMPORARY);
         try (Stream<Path> files = Files.list(checkpoint)) {
             for (Path f : files.collect(Collectors.toList())) {
                 Files.copy(f, tmp.resolve(f.getFileName()));
@@ -129,13 +133,51 @@ public final class Checkpoints {
     }
 
     /**
-     * Returns the best checkpoint's directory, if one was marked.
+     * Returns the directory a checkpoint of a step has (or will have).
+     *
+     * @param step the optimizer step
+     * @return {@code DIR/step-NNNNNNNN}
+     */
+    public Path pathOf(int step) {
+        return dir.resolve(String.format("%s%08d", PREFIX, step));
+    }
+
+    /**
+     * Returns the best checkpoint's directory, if one was marked. A process killed while {@link
+     * #markBest} swapped it leaves the previous best as {@code best.old}, which is returned then.
      *
      * @return the directory
      */
     public Optional<Path> best() {
-        Path best = dir.resolve("best");
-        return Files.isDirectory(best) ? Optional.of(best) : Optional.empty();
+        for (String name : List.of("best", "best.old")) {
+            Path best = dir.resolve(name);
+            if (Files.isRegularFile(best.resolve(STATE))) {
+                return Optional.of(best);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Deletes the temporary directories ({@code *.tmp-*}) that a process killed while writing or
+     * deleting a checkpoint left behind. Call it only while no other process writes to the
+     * directory.
+     *
+     * @throws IOException if one cannot be deleted
+     */
+    public void deleteIncomplete() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> leftovers;
+        try (Stream<Path> s = Files.list(dir)) {
+            leftovers =
+                    s.filter(p -> p.getFileName().toString().contains(TEMPORARY))
+                            .collect(Collectors.toList());
+        }
+        for (Path p : leftovers) {
+            deleteTree(p);
+        }
     }
 
     /**
@@ -234,7 +276,20 @@ public final class Checkpoints {
     private void prune() throws IOException {
         List<Path> all = list();
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteTree(all.get(i));
+            deleteAside(all.get(i));
+        }
+    }
+
+    /**
+     * Deletes a checkpoint by first renaming it to a temporary name, so that a process killed
+     * midway never leaves a partial checkpoint under a final name.
+     */
+    private void deleteAside(Path checkpoint) throws IOException {
+        if (Files.exists(checkpoint)) {
+            Path aside = Files.createTempDirectory(dir, checkpoint.getFileName() + TEMPORARY);
+            Files.delete(aside);
+            Files.move(checkpoint, aside, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(aside);
         }
     }
 

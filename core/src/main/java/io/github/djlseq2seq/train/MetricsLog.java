@@ -3,6 +3,7 @@ package io.github.djlseq2seq.train;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.djlseq2seq.util.FileUtils;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -17,8 +18,8 @@ import java.util.Map;
 
 /**
  * The metrics of a run as JSON lines, one object per event: {@code {"step": 100, "loss": 4.1,
- * ...}}. Opening it for a resumed run drops the lines written after the checkpoint's step, so the
- * file always tells one consistent history.
+ * ...}}. Opening it for a resumed run drops the lines written after the checkpoint's step (and a
+ * last line cut short by a killed process), so the file always tells one consistent history.
  */
 public final class MetricsLog implements Closeable {
 
@@ -37,16 +38,21 @@ public final class MetricsLog implements Closeable {
      */
     public MetricsLog(Path file, int keepUpToStep) throws IOException {
         this.file = file;
-        List<String> kept = new ArrayList<>();
+        StringBuilder kept = new StringBuilder();
         if (keepUpToStep > 0 && Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.isBlank() && step(line) <= keepUpToStep) {
-                    kept.add(line);
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                // the last line may be cut short by a process killed while writing it
+                if (!line.isBlank()
+                        && (i < lines.size() - 1 || complete(line))
+                        && step(line) <= keepUpToStep) {
+                    kept.append(line).append(System.lineSeparator());
                 }
             }
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(file, kept, StandardCharsets.UTF_8);
+        // a process killed during the rewrite leaves the old file or the new one
+        FileUtils.writeAtomically(file, kept.toString());
         writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
@@ -88,6 +94,14 @@ public final class MetricsLog implements Closeable {
      */
     public Path getFile() {
         return file;
+    }
+
+    private static boolean complete(String line) {
+        try {
+            return JsonParser.parseString(line).getAsJsonObject().has("step");
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static int step(String line) {

@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -88,6 +89,7 @@ public final class Seq2SeqTraining {
     private final Device[] devices;
     private final Consumer<String> log;
     private final boolean progressBar;
+    private final AtomicBoolean stop = new AtomicBoolean();
 
     private Seq2SeqTraining(Builder b) {
         trainFile = b.trainFile;
@@ -116,8 +118,20 @@ public final class Seq2SeqTraining {
     }
 
     /**
+     * Asks {@link #run} to stop early: the training step in progress finishes, a checkpoint is
+     * written at it, and {@code run} returns an {@linkplain TrainingResult#interrupted interrupted}
+     * result without exporting or translating; a run built with {@code optResume(true)} continues
+     * from the step after it. A request made before training starts stops it before its first step;
+     * one made while the model is being exported at the end is too late and is ignored. Thread-safe
+     * (e.g. for a signal handler).
+     */
+    public void requestStop() {
+        stop.set(true);
+    }
+
+    /**
      * Trains, selects the best checkpoint, exports it to {@code OUT/model} and scores it on the dev
-     * file.
+     * file; or, after {@link #requestStop}, stops early with a checkpoint.
      *
      * @return what was trained and how it scores
      * @throws IOException if a file cannot be read or written, or a resumed run's checkpoint does
@@ -303,6 +317,23 @@ public final class Seq2SeqTraining {
                             config.feedForwardDim()));
             TrainingState state =
                     loop(model, trainData, devData, tokenizer, devPairs, run).run(resume);
+            Optional<Path> latest = new Checkpoints(outputDir.resolve("checkpoints"), 1).latest();
+            if (stop.get()) {
+                return new TrainingResult(
+                        outputDir,
+                        null,
+                        tokenizer,
+                        config,
+                        run.decoding(),
+                        state.step,
+                        -1,
+                        Double.NaN,
+                        Optional.empty(),
+                        List.of(),
+                        0,
+                        latest.orElse(null),
+                        true);
+            }
             return export(model, tokenizer, config, devPairs, state, run.decoding());
         }
     }
@@ -428,7 +459,8 @@ public final class Seq2SeqTraining {
                         .setInputShapes(new Shape(1, 8), new Shape(1, 8))
                         .optSettings(run.settings())
                         .optLog(log)
-                        .optProgressBar(progressBar);
+                        .optProgressBar(progressBar)
+                        .optStopFlag(stop);
         if (devices != null) {
             loop.optDevices(devices);
         }
@@ -458,7 +490,8 @@ public final class Seq2SeqTraining {
             DecodingOptions decoding)
             throws IOException, TranslateException {
         Checkpoints checkpoints = new Checkpoints(outputDir.resolve("checkpoints"), 1);
-        Path chosen = checkpoints.best().orElse(checkpoints.latest().orElseThrow());
+        Path latest = checkpoints.latest().orElseThrow();
+        Path chosen = checkpoints.best().orElse(latest);
         Checkpoints.readParameters(model, chosen.resolve("parameters.params"));
         int exportedStep = Checkpoints.readState(chosen).step;
         Path modelDir =
@@ -488,7 +521,9 @@ public final class Seq2SeqTraining {
                 devLoss,
                 dev == null ? Optional.empty() : Optional.of(dev.bleu(references(devPairs))),
                 dev == null ? List.of() : dev.getHypotheses(),
-                dev == null ? 0 : dev.getSeconds());
+                dev == null ? 0 : dev.getSeconds(),
+                latest,
+                false);
     }
 
     private static CorpusTranslation translate(

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -33,6 +34,10 @@ import java.util.function.IntConsumer;
  * <p>Batches must hold data {@code NDList(sourceIds [B,S], decoderInputIds [B,T])} and labels
  * {@code NDList(Y_out [B,T])}. Writes into the output directory: {@code checkpoints/}, {@code
  * metrics.jsonl}.
+ *
+ * <p>{@link #requestStop} (from any thread, e.g. a signal handler) ends a run early and cleanly:
+ * the step in progress finishes, a checkpoint is written at that step, and {@link #run} returns
+ * without validating; {@code run(true)} later continues from the step after it.
  */
 public final class TrainingLoop {
 
@@ -49,6 +54,7 @@ public final class TrainingLoop {
     private final String selectBy;
     private final boolean higherIsBetter;
     private final boolean progressBar;
+    private final AtomicBoolean stop;
 
     private TrainingLoop(Builder b) {
         model = b.model;
@@ -64,6 +70,25 @@ public final class TrainingLoop {
         selectBy = b.selectBy;
         higherIsBetter = b.higherIsBetter;
         progressBar = b.progressBar;
+        stop = b.stop;
+    }
+
+    /**
+     * Asks a running (or not yet started) {@link #run} to stop after the step in progress, with a
+     * checkpoint at that step. Thread-safe; may be called any number of times.
+     */
+    public void requestStop() {
+        stop.set(true);
+    }
+
+    /**
+     * Returns whether a stop was requested: after {@link #run}, whether it was interrupted (every
+     * completed step is then in the latest checkpoint).
+     *
+     * @return true once {@link #requestStop} was called
+     */
+    public boolean isStopRequested() {
+        return stop.get();
     }
 
     /**
@@ -97,6 +122,9 @@ public final class TrainingLoop {
      * training data that is {@link EpochAware} (a {@code ParallelTextDataset} with a {@code
      * BucketingSampler}) is told the epoch, so a resumed run serves the same batches as an
      * uninterrupted one.
+     *
+     * <p>When a stop is {@linkplain #requestStop requested}, the step in progress finishes, a
+     * checkpoint is written at it (unless one already is) and the run returns without validating.
      *
      * @param resume whether to continue from the latest checkpoint in the output directory
      * @return the final state
@@ -136,15 +164,19 @@ public final class TrainingLoop {
             state = Checkpoints.load(latest.get(), model, adam);
             log.accept("Resumed from " + latest.get() + " at step " + state.step);
         }
+        if (resume) { // once the checkpoint loaded: a failed resume leaves the directory as it was
+            checkpoints.deleteIncomplete(); // left by a process killed while writing one
+        }
         RunProgress run = new RunProgress(state, settings);
+        latest.ifPresent(run::setLastCheckpoint);
+        CheckpointListener checkpointer =
+                new CheckpointListener(run, checkpoints, adam, selectBy, higherIsBetter);
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"), state.step)) {
             DefaultTrainingConfig config =
                     new DefaultTrainingConfig(loss)
                             .optOptimizer(adam)
                             .addTrainingListeners(
-                                    new MetricsLogListener(run, metrics, log, adam),
-                                    new CheckpointListener(
-                                            run, checkpoints, adam, selectBy, higherIsBetter));
+                                    new MetricsLogListener(run, metrics, log, adam), checkpointer);
             if (progressBar && ProgressBarListener.applies(settings)) {
                 config.addTrainingListeners(new ProgressBarListener(run));
             }
@@ -155,6 +187,9 @@ public final class TrainingLoop {
                 Engine.getInstance().setRandomSeed(seedFor(0));
                 trainer.initialize(inputShapes);
                 new TrainingSteps(this, trainer, adam, budgetSchedule, loss, run).epochs();
+                if (stop.get()) {
+                    checkpointer.saveUnlessSaved(trainer);
+                }
             }
         } catch (UncheckedIOException e) {
             throw e.getCause(); // from a listener
@@ -172,6 +207,11 @@ public final class TrainingLoop {
         return (int) (settings.getSeed() * 1_000_003L + step);
     }
 
+    /** Whether {@link #requestStop} was called: the steps check it after each step. */
+    boolean stopRequested() {
+        return stop.get();
+    }
+
     /** Builds a {@link TrainingLoop}. */
     public static final class Builder {
         private Model model;
@@ -187,8 +227,21 @@ public final class TrainingLoop {
         private String selectBy = "devLoss";
         private boolean higherIsBetter;
         private boolean progressBar;
+        private AtomicBoolean stop = new AtomicBoolean();
 
         Builder() {}
+
+        /**
+         * Shares a stop flag with the caller (a {@link Seq2SeqTraining}): setting it is {@link
+         * TrainingLoop#requestStop}.
+         *
+         * @param flag the flag
+         * @return this builder
+         */
+        Builder optStopFlag(AtomicBoolean flag) {
+            this.stop = flag;
+            return this;
+        }
 
         /**
          * Shows DJL's progress bar over the step budget, or else the time budget (default off).

@@ -12,6 +12,10 @@ import java.util.Optional;
  * What a {@link Seq2SeqTraining} run produced: where the model is, which checkpoint it is, and how
  * it scores on the dev set.
  *
+ * <p>A run stopped by {@link Seq2SeqTraining#requestStop} is {@link #interrupted}: nothing was
+ * exported or translated ({@code modelDir} is null, {@code exportedStep} -1, {@code devLoss} NaN,
+ * no BLEU or hypotheses), and {@code checkpoint} holds every completed step.
+ *
  * @param outputDir the run's directory: {@code tokenizer.json}, {@code config.json}, {@code
  *     checkpoints/}, {@code metrics.jsonl}, {@code model/}
  * @param modelDir the exported model, a DJL model directory ({@code Criteria.optModelPath})
@@ -28,6 +32,9 @@ import java.util.Optional;
  * @param devHypotheses the exported model's translations of the dev sources, in file order; empty
  *     without a dev file
  * @param devTranslateSeconds the seconds those translations took, 0 without a dev file
+ * @param checkpoint the latest checkpoint, the one a resumed run continues from; null if no step
+ *     was taken
+ * @param interrupted whether the run was stopped early by {@link Seq2SeqTraining#requestStop}
  */
 public record TrainingResult(
         Path outputDir,
@@ -40,7 +47,9 @@ public record TrainingResult(
         double devLoss,
         Optional<BleuScore> devBleu,
         List<String> devHypotheses,
-        double devTranslateSeconds) {
+        double devTranslateSeconds,
+        Path checkpoint,
+        boolean interrupted) {
 
     /**
      * Returns the dev perplexity of the exported checkpoint.

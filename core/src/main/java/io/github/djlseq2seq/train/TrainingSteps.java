@@ -64,7 +64,8 @@ final class TrainingSteps {
     }
 
     /**
-     * Trains epoch after epoch until a budget is spent, validating after each.
+     * Trains epoch after epoch until a budget is spent, validating after each; returns without
+     * validating after the step in progress when a stop is requested.
      *
      * @throws IOException if the data cannot be read
      * @throws TranslateException if batching or the evaluator fails
@@ -85,6 +86,10 @@ final class TrainingSteps {
                     if (index++ < skip) {
                         continue;
                     }
+                    if (finished()) { // a resumed run whose budget is spent, or a stop request
+                        stop = true;
+                        break;
+                    }
                     boolean updated = step(batch);
                     state.batchInEpoch = index;
                     if (updated) {
@@ -93,10 +98,13 @@ final class TrainingSteps {
                         trainer.notifyListeners(l -> l.onTrainingBatch(trainer, data));
                     }
                 }
-                if (run.budgetSpent()) {
+                if (finished()) {
                     stop = true;
                     break;
                 }
+            }
+            if (loop.stopRequested()) {
+                return; // no validation: TrainingLoop writes the checkpoint
             }
             if (!stop) {
                 state.epoch++;
@@ -104,6 +112,11 @@ final class TrainingSteps {
             }
             validate();
         }
+    }
+
+    /** Whether the budget is spent or a stop was requested. */
+    private boolean finished() {
+        return run.budgetSpent() || loop.stopRequested();
     }
 
     /**

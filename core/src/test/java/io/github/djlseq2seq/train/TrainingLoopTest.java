@@ -18,12 +18,16 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.testng.annotations.Test;
 
-/** Training: the loss falls to zero on one batch, resume is exact, divergence stops cleanly. */
+/**
+ * Training: the loss falls to zero on one batch, resume is exact (after a budget or a stop
+ * request), divergence stops cleanly.
+ */
 public class TrainingLoopTest {
 
     private static final int VOCAB = 12;
@@ -131,6 +135,7 @@ public class TrainingLoopTest {
         Path straight = Files.createTempDirectory("straight");
         Path stopped = Files.createTempDirectory("stopped");
         Path again = Files.createTempDirectory("again");
+        Path signalled = Files.createTempDirectory("signalled");
         try (NDManager manager = NDManager.newBaseManager()) {
             int[][] x = CopyTaskDataset.sequences(40, 6, VOCAB, 2);
             ArrayDataset data = CopyTaskDataset.build(manager, x, 8); // 5 batches an epoch
@@ -164,10 +169,40 @@ public class TrainingLoopTest {
                         .build()
                         .run(true);
             }
+            // stopped by a request (as on SIGINT) after step 8, mid-epoch, then resumed
+            TrainingLoop[] running = new TrainingLoop[1];
+            try (Model model = tinyModel(0.1f)) {
+                running[0] =
+                        loop(model, data, signalled)
+                                .optSettings(settings.optMaxSteps(16).build())
+                                .optLog(
+                                        line -> {
+                                            if (line.startsWith("step      8 ")) {
+                                                running[0].requestStop();
+                                            }
+                                        })
+                                .build();
+                TrainingState state = running[0].run(false);
+                assertTrue(running[0].isStopRequested());
+                assertEquals(state.step, 8);
+                Checkpoints checkpoints = new Checkpoints(signalled.resolve("checkpoints"), 2);
+                Path latest = checkpoints.latest().orElseThrow();
+                assertEquals(latest.getFileName().toString(), "step-00000008");
+                assertEquals(Checkpoints.readState(latest).batchInEpoch, 3);
+                assertEquals(Collections.max(losses(signalled).keySet()), 8);
+            }
+            try (Model model = tinyModel(0.1f)) {
+                loop(model, data, signalled)
+                        .optSettings(settings.optMaxSteps(16).build())
+                        .build()
+                        .run(true);
+            }
             Map<Integer, Double> a = losses(straight);
             Map<Integer, Double> rerun = losses(again);
             Map<Integer, Double> b = losses(stopped);
+            Map<Integer, Double> c = losses(signalled);
             assertEquals(a.keySet(), b.keySet());
+            assertEquals(a.keySet(), c.keySet());
             assertEquals(a.size(), 16);
             // libtorch's CPU kernels are not bitwise reproducible from run to run (summation
             // order follows memory alignment), and Adam amplifies the difference: two
@@ -184,6 +219,7 @@ public class TrainingLoopTest {
             assertTrue(tolerance < 0.05, "rerun noise " + noise + " hides a resume bug");
             for (int step : a.keySet()) {
                 assertEquals(b.get(step), a.get(step), tolerance, "loss at step " + step);
+                assertEquals(c.get(step), a.get(step), tolerance, "after a stop, step " + step);
             }
             // and the curve is not flat: the comparison can fail
             assertTrue(a.get(1) - a.get(16) > 0.1, a.toString());
@@ -191,6 +227,7 @@ public class TrainingLoopTest {
             Checkpoints.deleteTree(straight);
             Checkpoints.deleteTree(stopped);
             Checkpoints.deleteTree(again);
+            Checkpoints.deleteTree(signalled);
         }
     }
 

@@ -34,7 +34,10 @@ import picocli.CommandLine.Spec;
             "Train a Transformer on parallel text (default: the bundled Bible en→es corpus).",
             "Writes OUT/tokenizer.json, OUT/config.json, OUT/training.json, OUT/checkpoints/,"
                     + " OUT/metrics.jsonl, OUT/loss-curve.png"
-                    + " and the final model OUT/model/."
+                    + " and the final model OUT/model/.",
+            "SIGINT (Ctrl-C) or SIGTERM: the current step finishes, a checkpoint is written, the"
+                    + " resume command is printed; exit status 130 (SIGINT) or 143 (SIGTERM)."
+                    + " A second signal aborts at once."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -108,6 +111,13 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--log-every",
             description = "steps between log lines (default: ${DEFAULT-VALUE})")
     int logEvery = 50;
+
+    @Option(
+            names = "--checkpoint-every",
+            description =
+                    "steps between checkpoints besides the epoch ends, 0 = epoch ends only"
+                            + " (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
 
     @Option(
             names = "--samples",
@@ -189,11 +199,18 @@ public final class TrainCommand implements Callable<Integer> {
         if (pass.test("--batch-tokens")) {
             training.optBatchTokens(batchTokens);
         }
+        Seq2SeqTraining run = training.build();
         TrainingResult result;
-        try {
-            result = training.build().run();
+        int signalStatus;
+        try (StopOnSignal signals = StopOnSignal.install(run::requestStop, System.err)) {
+            result = run.run();
+            signalStatus = signals.exitStatus();
         } catch (ResumeConflictException e) {
             throw new IllegalArgumentException(inFlags(e), e);
+        }
+        if (result.interrupted()) {
+            printResumeHint(result);
+            return signalStatus;
         }
         plotLossCurve();
         Path devFile = RunRecord.read(out).map(RunRecord::devFile).orElse(null);
@@ -238,6 +255,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (pass.test("--log-every")) {
             s.optLogEvery(logEvery);
+        }
+        if (pass.test("--checkpoint-every")) {
+            s.optCheckpointEvery(checkpointEvery);
         }
         return s.build();
     }
@@ -292,6 +312,50 @@ public final class TrainCommand implements Callable<Integer> {
                 + ": "
                 + String.join("; ", parts.values())
                 + ". Leave out the flag to keep the run's value, or train into a new --out";
+    }
+
+    /** After SIGINT or SIGTERM: where the run stopped and the command that continues it. */
+    private void printResumeHint(TrainingResult result) {
+        StringBuilder command =
+                new StringBuilder(javaCommand()).append(" train --out ").append(out);
+        if (train != null) {
+            command.append(" --train ").append(train);
+        }
+        if (dev != null) {
+            command.append(" --dev ").append(dev);
+        }
+        command.append(" --resume");
+        System.out.println(); // after the progress bar's line
+        System.out.println(
+                result.checkpoint() == null
+                        ? "interrupted before the first step; no checkpoint written; start again"
+                                + " with: "
+                                + command
+                        : "interrupted at step "
+                                + result.finalStep()
+                                + "; checkpoint written to "
+                                + result.checkpoint()
+                                + "; resume with: "
+                                + command);
+    }
+
+    /** {@code java -jar JAR} when running from the examples jar, else the main class. */
+    private static String javaCommand() {
+        try {
+            Path location =
+                    Path.of(
+                            TrainCommand.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI());
+            if (location.toString().endsWith(".jar")) {
+                return "java -jar " + location;
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall through: no jar known
+        }
+        return "java " + Cli.class.getName();
     }
 
     /** Prints sample translations, the exported checkpoint's dev loss and the dev BLEU. */
