@@ -98,6 +98,49 @@ public class TrainingLoopTest {
         }
     }
 
+    /**
+     * The loop clips: with Adam, scaling every gradient by one factor changes nothing, so clipping
+     * shows only as a changed trajectory when the factor differs from step to step (a tiny limit
+     * normalises every step's gradient), and as none when the limit is never reached.
+     */
+    @Test
+    public void clippingChangesTheTrajectoryOnlyAboveTheLimit() throws Exception {
+        Map<Integer, Double> off = clippedRun(0f);
+        Map<Integer, Double> neverReached = clippedRun(1e9f);
+        Map<Integer, Double> tiny = clippedRun(1e-4f);
+        double noise = 0;
+        double effect = 0;
+        for (int step : off.keySet()) {
+            noise = Math.max(noise, Math.abs(off.get(step) - neverReached.get(step)));
+            effect = Math.max(effect, Math.abs(off.get(step) - tiny.get(step)));
+        }
+        assertTrue(noise < 2e-3, "a limit never reached changes the losses by " + noise);
+        assertTrue(
+                effect > 10 * Math.max(noise, 2e-3),
+                "clipping to 1e-4 moves the losses by " + effect + " (noise " + noise + ")");
+    }
+
+    private static Map<Integer, Double> clippedRun(float clipNorm) throws Exception {
+        Path dir = Files.createTempDirectory("clip");
+        try (Model model = tinyModel(0f);
+                NDManager manager = NDManager.newBaseManager()) {
+            int[][] x = CopyTaskDataset.sequences(32, 6, VOCAB, 5);
+            ArrayDataset data = CopyTaskDataset.build(manager, x, 8);
+            TrainingSettings settings =
+                    TrainingSettings.builder()
+                            .optMaxSteps(12)
+                            .optWarmupSteps(2)
+                            .optPeakLearningRate(3e-3f)
+                            .optClipNorm(clipNorm)
+                            .optLogEvery(1)
+                            .build();
+            loop(model, data, dir).optSettings(settings).build().run(false);
+            return losses(dir);
+        } finally {
+            Checkpoints.deleteTree(dir);
+        }
+    }
+
     @Test
     public void budgetDecayReachesZeroAtTheLastStep() throws Exception {
         Path dir = Files.createTempDirectory("budget");
