@@ -120,6 +120,14 @@ public final class TrainCommand implements Callable<Integer> {
     int checkpointEvery;
 
     @Option(
+            names = "--max-skipped-batches",
+            description =
+                    "batches with a NaN or infinite loss or gradient norm that may be skipped"
+                            + " (parameters untouched, each logged) before training stops"
+                            + " (default: ${DEFAULT-VALUE})")
+    int maxSkippedBatches = 10;
+
+    @Option(
             names = "--samples",
             description = "dev sentences translated at the end (default: ${DEFAULT-VALUE})")
     int samples = 5;
@@ -258,6 +266,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (pass.test("--checkpoint-every")) {
             s.optCheckpointEvery(checkpointEvery);
+        }
+        if (pass.test("--max-skipped-batches")) {
+            s.optMaxSkippedBatches(maxSkippedBatches);
         }
         return s.build();
     }
