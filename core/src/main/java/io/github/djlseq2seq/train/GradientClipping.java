@@ -16,23 +16,6 @@ public final class GradientClipping {
     private GradientClipping() {}
 
     /**
-     * Returns the factor that brings the global norm of the gradients down to {@code maxNorm}: 1
-     * when the norm is within it (or when {@code maxNorm} is 0 or less, clipping off).
-     *
-     * <p>Temporaries live in the gradients' managers; call it inside a scope.
-     *
-     * @param gradients the gradients, each of any shape
-     * @param maxNorm the limit of the global L2 norm; 0 or less turns clipping off
-     * @return the scale factor in (0, 1]
-     */
-    public static float scale(Iterable<NDArray> gradients, float maxNorm) {
-        if (maxNorm <= 0) {
-            return 1f;
-        }
-        return scale(norm(gradients), maxNorm);
-    }
-
-    /**
      * Returns the factor that brings a global norm down to {@code maxNorm}: {@code maxNorm / (norm
      * + 1e-6)}, or 1 when the norm is within the limit or {@code maxNorm} is 0 or less.
      *

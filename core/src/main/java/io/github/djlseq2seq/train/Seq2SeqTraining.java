@@ -317,8 +317,9 @@ public final class Seq2SeqTraining {
                             config.feedForwardDim()));
             TrainingState state =
                     loop(model, trainData, devData, tokenizer, devPairs, run).run(resume);
-            Optional<Path> latest = new Checkpoints(outputDir.resolve("checkpoints"), 1).latest();
             if (stop.get()) {
+                Optional<Path> latest =
+                        new Checkpoints(outputDir.resolve("checkpoints"), 1).latest();
                 return new TrainingResult(
                         outputDir,
                         null,

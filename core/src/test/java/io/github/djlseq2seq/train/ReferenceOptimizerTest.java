@@ -92,7 +92,7 @@ public class ReferenceOptimizerTest {
                     grads.add(array(manager, gradients.get(i).getAsJsonObject()));
                 }
                 // our clipping factor, from the same gradients, against clip_grad_norm_'s
-                float ours = GradientClipping.scale(grads, (float) maxNorm);
+                float ours = GradientClipping.scale(GradientClipping.norm(grads), (float) maxNorm);
                 assertEquals(ours, scale, 1e-6, "clip factor at step " + (t + 1));
                 adam.setGradientScale(ours);
                 for (int i = 0; i < weights.length; i++) {
