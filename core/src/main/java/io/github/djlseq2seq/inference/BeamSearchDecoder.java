@@ -41,7 +41,13 @@ public final class BeamSearchDecoder implements SequenceDecoder {
         int width = Math.min(2 * k, model.getConfig().targetVocabSize());
         try (NDManager call = sourceIds.getManager().newSubManager()) {
             DecodingSession session =
-                    new DecodingSession(model, ps, call, sourceIds, options.isIncremental());
+                    new DecodingSession(
+                            model,
+                            ps,
+                            call,
+                            sourceIds,
+                            options.isIncremental(),
+                            options.isRenormalize());
             int[] sourceLengths = session.sourceLengths();
             int sentences = sourceLengths.length;
             SentenceBeams[] beams = new SentenceBeams[sentences];
@@ -87,7 +93,7 @@ public final class BeamSearchDecoder implements SequenceDecoder {
                     for (int a = 0; a < active.size(); a++) {
                         SentenceBeams sentence = beams[active.get(a)];
                         if (endLogProbs == null && sentence.mustEnd(t)) {
-                            endLogProbs = GreedyDecoder.endColumn(logProbs);
+                            endLogProbs = GreedyDecoder.endColumn(logProbs, options);
                         }
                         sentence.advance(t, topLogProbs, topIds, width, a * k, endLogProbs);
                         if (!sentence.isDone()) {

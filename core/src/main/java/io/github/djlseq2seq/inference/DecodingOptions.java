@@ -9,8 +9,14 @@ package io.github.djlseq2seq.inference;
  *       n = the source's own tokens (START, END and PAD not counted),
  *       maxLength = the model's longest sequence; END comes on top of these tokens
  *   length penalty lp(len) = ((5 + len) / 6)^α      (Wu et al., 2016, GNMT)
+ *                 or len^α                         (Hugging Face, see LengthNormalization)
  *       len = the output tokens plus END; beam search ranks finished hypotheses by score / lp
  * </pre>
+ *
+ * <p>With {@link Builder#optRenormalize renormalisation} (Hugging Face's {@code
+ * renormalize_logits}), the log-probabilities are normalised again after PAD and START are banned,
+ * so that they sum to one over the tokens that may be chosen, and END forced at the maximum length
+ * has log-probability 0.
  */
 public final class DecodingOptions {
 
@@ -21,8 +27,14 @@ public final class DecodingOptions {
     private final int noRepeatNgramSize;
     private final boolean truncateSource;
     private final boolean incremental;
+    private final LengthNormalization lengthNormalization;
+    private final boolean earlyStopping;
+    private final boolean renormalize;
 
     private DecodingOptions(Builder b) {
+        lengthNormalization = b.lengthNormalization;
+        earlyStopping = b.earlyStopping;
+        renormalize = b.renormalize;
         beamSize = b.beamSize;
         lengthPenalty = b.lengthPenalty;
         maxLengthRatio = b.maxLengthRatio;
@@ -112,7 +124,38 @@ public final class DecodingOptions {
      * @return the divisor of its score
      */
     public double lengthPenalty(int length) {
+        if (lengthNormalization == LengthNormalization.HUGGING_FACE) {
+            return Math.pow(length, lengthPenalty);
+        }
         return Math.pow((5.0 + length) / 6.0, lengthPenalty);
+    }
+
+    /**
+     * Returns how finished hypotheses are normalised by length, and when beam search stops.
+     *
+     * @return the length normalisation
+     */
+    public LengthNormalization getLengthNormalization() {
+        return lengthNormalization;
+    }
+
+    /**
+     * Returns whether a {@link LengthNormalization#HUGGING_FACE} beam search stops as soon as
+     * beamSize hypotheses have finished.
+     *
+     * @return Hugging Face's {@code early_stopping}
+     */
+    public boolean isEarlyStopping() {
+        return earlyStopping;
+    }
+
+    /**
+     * Returns whether log-probabilities are normalised again after the banned tokens are removed.
+     *
+     * @return Hugging Face's {@code renormalize_logits}
+     */
+    public boolean isRenormalize() {
+        return renormalize;
     }
 
     /**
@@ -140,7 +183,11 @@ public final class DecodingOptions {
                 + maxLengthOffset
                 + (noRepeatNgramSize > 0 ? ", no repeated " + noRepeatNgramSize + "-grams" : "")
                 + (truncateSource ? ", long sources truncated" : "")
-                + (incremental ? ", cached" : ", recomputed");
+                + (incremental ? ", cached" : ", recomputed")
+                + (lengthNormalization == LengthNormalization.HUGGING_FACE
+                        ? ", len^alpha" + (earlyStopping ? ", early stopping" : "")
+                        : "")
+                + (renormalize ? ", renormalised" : "");
     }
 
     /** Builds {@link DecodingOptions}; every value is optional. */
@@ -152,8 +199,47 @@ public final class DecodingOptions {
         private int noRepeatNgramSize;
         private boolean truncateSource;
         private boolean incremental = true;
+        private LengthNormalization lengthNormalization = LengthNormalization.GNMT;
+        private boolean earlyStopping;
+        private boolean renormalize;
 
         Builder() {}
+
+        /**
+         * Sets the length normalisation and stopping rule of beam search (default {@link
+         * LengthNormalization#GNMT}).
+         *
+         * @param normalization the normalisation
+         * @return this builder
+         */
+        public Builder optLengthNormalization(LengthNormalization normalization) {
+            this.lengthNormalization = normalization;
+            return this;
+        }
+
+        /**
+         * Sets Hugging Face's {@code early_stopping} (default false), read with {@link
+         * LengthNormalization#HUGGING_FACE} only.
+         *
+         * @param earlyStopping whether to stop once beamSize hypotheses have finished
+         * @return this builder
+         */
+        public Builder optEarlyStopping(boolean earlyStopping) {
+            this.earlyStopping = earlyStopping;
+            return this;
+        }
+
+        /**
+         * Sets whether log-probabilities are normalised again after banning PAD and START (default
+         * false; Hugging Face's {@code renormalize_logits}).
+         *
+         * @param renormalize whether to renormalise
+         * @return this builder
+         */
+        public Builder optRenormalize(boolean renormalize) {
+            this.renormalize = renormalize;
+            return this;
+        }
 
         /**
          * Sets the beam size (default 4); 1 decodes greedily.
@@ -257,6 +343,10 @@ public final class DecodingOptions {
             if (maxLengthOffset < 0) {
                 throw new IllegalArgumentException(
                         "maxLengthOffset must be at least 0, got " + maxLengthOffset);
+            }
+            if (lengthNormalization == null) {
+                throw new IllegalArgumentException(
+                        "lengthNormalization must be GNMT or HUGGING_FACE");
             }
             if (noRepeatNgramSize < 0) {
                 throw new IllegalArgumentException(

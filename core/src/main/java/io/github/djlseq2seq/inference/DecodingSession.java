@@ -29,6 +29,7 @@ final class DecodingSession {
     private final NDManager manager;
     private final IncrementalState state; // null: recompute the prefix
     private final NDArray banned; // [V]: -inf for PAD and START, never an output
+    private final boolean renormalize;
     private final int[] sourceLengths;
     private NDArray sourceIds; // [N, S]
     private NDArray memory; // [N, S, D]
@@ -49,6 +50,26 @@ final class DecodingSession {
             NDManager manager,
             NDArray sourceIds,
             boolean incremental) {
+        this(model, ps, manager, sourceIds, incremental, false);
+    }
+
+    /**
+     * Encodes a batch.
+     *
+     * @param model the model
+     * @param ps its parameter store
+     * @param manager the decode call's manager, which owns what the session keeps
+     * @param sourceIds the source ids {@code [B, S]}
+     * @param incremental whether to cache keys and values
+     * @param renormalize whether to normalise log-probabilities again after the bans
+     */
+    DecodingSession(
+            Seq2SeqTransformer model,
+            ParameterStore ps,
+            NDManager manager,
+            NDArray sourceIds,
+            boolean incremental,
+            boolean renormalize) {
         this.model = model;
         this.ps = ps;
         this.manager = manager;
@@ -56,13 +77,14 @@ final class DecodingSession {
         checkShape(sourceIds, config);
         this.sourceIds = sourceIds.duplicate(); // ours, to reorder and close
         this.sourceIds.attach(manager);
-        sourceLengths = countTokens(this.sourceIds);
+        sourceLengths = countTokens(this.sourceIds, config.sourceStart() ? 2 : 1);
         try (NDManager scope = manager.newSubManager()) {
             joinStep(this.sourceIds, scope);
             memory = model.encode(ps, this.sourceIds, false); // [B, S, D]
             memory.attach(manager);
         }
         state = incremental ? new IncrementalState(manager) : null;
+        this.renormalize = renormalize;
         float[] bias = new float[config.targetVocabSize()];
         bias[SpecialTokens.PAD_ID] = Float.NEGATIVE_INFINITY;
         bias[SpecialTokens.START_ID] = Float.NEGATIVE_INFINITY;
@@ -105,7 +127,8 @@ final class DecodingSession {
                             .get(new NDIndex(":, -1:, :"));
         }
         NDArray logits = model.project(ps, h, false).squeeze(1); // [N, V]
-        return logits.logSoftmax(1).add(banned); // [N, V]
+        NDArray logProbs = logits.logSoftmax(1).add(banned); // [N, V]
+        return renormalize ? logProbs.logSoftmax(1) : logProbs; // [N, V]
     }
 
     /**
@@ -156,7 +179,7 @@ final class DecodingSession {
     }
 
     /** Counts each row's own tokens: not PAD, START and END not counted. */
-    private static int[] countTokens(NDArray sourceIds) {
+    private static int[] countTokens(NDArray sourceIds, int specials) {
         int rows = (int) sourceIds.getShape().get(0);
         int width = (int) sourceIds.getShape().get(1);
         long[] ids = sourceIds.toType(DataType.INT64, false).toLongArray(); // on the host
@@ -166,7 +189,7 @@ final class DecodingSession {
             for (int c = 0; c < width; c++) {
                 tokens += ids[r * width + c] == SpecialTokens.PAD_ID ? 0 : 1;
             }
-            lengths[r] = Math.max(0, tokens - 2);
+            lengths[r] = Math.max(0, tokens - specials); // START (if any) and END
         }
         return lengths;
     }

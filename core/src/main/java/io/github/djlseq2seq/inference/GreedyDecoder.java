@@ -41,7 +41,13 @@ public final class GreedyDecoder implements SequenceDecoder {
         int modelMaxLength = model.getConfig().maxLength();
         try (NDManager call = sourceIds.getManager().newSubManager()) {
             DecodingSession session =
-                    new DecodingSession(model, ps, call, sourceIds, options.isIncremental());
+                    new DecodingSession(
+                            model,
+                            ps,
+                            call,
+                            sourceIds,
+                            options.isIncremental(),
+                            options.isRenormalize());
             Sentences sentences = new Sentences(session.sourceLengths(), modelMaxLength);
             for (int t = 0; !sentences.isDone(); t++) {
                 try (NDManager step = call.newSubManager()) {
@@ -55,7 +61,7 @@ public final class GreedyDecoder implements SequenceDecoder {
                                         options.getNoRepeatNgramSize());
                     }
                     NDList best = logProbs.topK(1, 1); // values and ids, [A, 1] each
-                    float[] end = sentences.mustEnd(t) ? endColumn(logProbs) : null;
+                    float[] end = sentences.mustEnd(t) ? endColumn(logProbs, options) : null;
                     long[] kept =
                             sentences.advance(
                                     t, best.get(0).toFloatArray(), best.get(1).toLongArray(), end);
@@ -69,7 +75,10 @@ public final class GreedyDecoder implements SequenceDecoder {
     }
 
     /** The log-probability of END in each row. */
-    static float[] endColumn(NDArray logProbs) {
+    static float[] endColumn(NDArray logProbs, DecodingOptions options) {
+        if (options.isRenormalize()) { // END is then the only choice left: log 1
+            return new float[(int) logProbs.getShape().get(0)];
+        }
         return logProbs.get(new NDIndex(":, {}", SpecialTokens.END_ID)).toFloatArray();
     }
 

@@ -145,7 +145,11 @@ final class SentenceBeams {
             }
         }
         extend(live);
-        done = finished.size() >= beamSize || live.isEmpty() || cannotImprove();
+        done =
+                live.isEmpty()
+                        || (options.getLengthNormalization() == LengthNormalization.HUGGING_FACE
+                                ? huggingFaceDone()
+                                : finished.size() >= beamSize || cannotImprove());
     }
 
     /**
@@ -197,6 +201,26 @@ final class SentenceBeams {
      * falls as it grows (log-probabilities are at most 0), and with α ≥ 0 its penalty grows, so its
      * normalized score is at most {@code score / lp(maxLength + 1)}.
      */
+    /**
+     * Hugging Face's stopping rule ({@code _check_early_stop_heuristic}): beamSize hypotheses have
+     * finished and, unless stopping early, the best live beam normalised at its current length does
+     * not beat the worst of the beamSize best finished ones.
+     */
+    private boolean huggingFaceDone() {
+        if (finished.size() < beamSize) {
+            return false;
+        }
+        if (options.isEarlyStopping()) {
+            return true;
+        }
+        double[] normalized =
+                finished.stream().mapToDouble(Hypothesis::getNormalizedScore).sorted().toArray();
+        double worstKept = normalized[normalized.length - beamSize];
+        double bestLive = Arrays.stream(scores).max().orElse(Double.NEGATIVE_INFINITY);
+        double bound = bestLive / Math.pow(tokens[0].length, options.getLengthPenalty());
+        return !(bound > worstKept);
+    }
+
     private boolean cannotImprove() {
         if (finished.isEmpty()) {
             return false;

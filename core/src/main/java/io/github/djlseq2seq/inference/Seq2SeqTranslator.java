@@ -9,6 +9,7 @@ import io.github.djlseq2seq.data.PaddingBatchifier;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.data.SpecialTokens;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
+import io.github.djlseq2seq.model.TransformerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -164,29 +165,35 @@ public class Seq2SeqTranslator implements Translator<String, String> {
 
     /** One sentence's source ids {@code [START, x…, END]}, int32; position is 1-based. */
     private NDList sourceIds(TranslatorContext ctx, String text, int position) {
-        int maxLength = transformer(ctx).getConfig().maxLength();
+        TransformerConfig config = transformer(ctx).getConfig();
+        int maxLength = config.maxLength();
+        int specials = config.sourceStart() ? 2 : 1; // [START,] x…, END
+        String added = config.sourceStart() ? "START and END" : "END";
         int[] ids = isBlank(text) ? new int[0] : sourceTokenizer.encode(text);
-        if (ids.length + 2 > maxLength && options.isTruncateSource()) {
+        if (ids.length + specials > maxLength && options.isTruncateSource()) {
             logger.warn(
-                    "Input {} has {} tokens with START and END; truncated to the model's {}",
+                    "Input {} has {} tokens with {}; truncated to the model's {}",
                     position,
-                    ids.length + 2,
+                    ids.length + specials,
+                    added,
                     maxLength);
-            ids = Arrays.copyOf(ids, maxLength - 2);
+            ids = Arrays.copyOf(ids, maxLength - specials);
         }
-        if (ids.length + 2 > maxLength) {
+        if (ids.length + specials > maxLength) {
             throw new IllegalArgumentException(
                     "Input "
                             + position
                             + " has "
-                            + (ids.length + 2)
-                            + " tokens with START and END; the model accepts at most "
+                            + (ids.length + specials)
+                            + " tokens with "
+                            + added
+                            + "; the model accepts at most "
                             + maxLength
                             + " (DecodingOptions.optTruncateSource cuts it to fit)");
         }
-        int[] row = new int[ids.length + 2];
-        row[0] = SpecialTokens.START_ID;
-        System.arraycopy(ids, 0, row, 1, ids.length);
+        int[] row = new int[ids.length + specials];
+        row[0] = SpecialTokens.START_ID; // overwritten by the first token without START
+        System.arraycopy(ids, 0, row, specials - 1, ids.length);
         row[row.length - 1] = SpecialTokens.END_ID;
         return new NDList(ctx.getNDManager().create(row)); // [S]
     }

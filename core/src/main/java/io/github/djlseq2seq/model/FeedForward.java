@@ -6,14 +6,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The position-wise feed-forward network {@code FFN(x) = W2 dropout(ReLU(W1 x + b1)) + b2}.
+ * The position-wise feed-forward network {@code FFN(x) = W2 dropout(act(W1 x + b1)) + b2}, with act
+ * ReLU (the paper's), GELU or swish (see {@link FeedForwardActivation}).
  *
  * <p>Input and output {@code [B, T, D]}; hidden width F.
  */
@@ -22,12 +22,14 @@ public class FeedForward extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final float dropout;
+    private final FeedForwardActivation activation;
     private final Linear expand;
     private final Linear contract;
 
     FeedForward(Builder builder) {
         super(VERSION);
         dropout = builder.dropout;
+        activation = builder.activation;
         expand = addChildBlock("expand", Linear.builder().setUnits(builder.hiddenDim).build());
         contract = addChildBlock("contract", Linear.builder().setUnits(builder.modelDim).build());
     }
@@ -49,7 +51,7 @@ public class FeedForward extends AbstractBlock {
             boolean training,
             PairList<String, Object> params) {
         NDArray h = expand.forward(parameterStore, inputs, training).head(); // [B, T, F]
-        h = Activation.relu(h);
+        h = activation.apply(h); // [B, T, F]
         if (dropout > 0) {
             h = Dropout.dropout(h, dropout, training).head();
         }
@@ -75,8 +77,20 @@ public class FeedForward extends AbstractBlock {
         private int modelDim;
         private int hiddenDim;
         private float dropout;
+        private FeedForwardActivation activation = FeedForwardActivation.RELU;
 
         Builder() {}
+
+        /**
+         * Sets the activation (default {@link FeedForwardActivation#RELU}).
+         *
+         * @param activation the activation
+         * @return this builder
+         */
+        public Builder optActivation(FeedForwardActivation activation) {
+            this.activation = activation;
+            return this;
+        }
 
         /**
          * Sets the model width D.
@@ -117,8 +131,9 @@ public class FeedForward extends AbstractBlock {
          * @return the block
          */
         public FeedForward build() {
-            if (modelDim <= 0 || hiddenDim <= 0) {
-                throw new IllegalArgumentException("FeedForward needs positive widths");
+            if (modelDim <= 0 || hiddenDim <= 0 || activation == null) {
+                throw new IllegalArgumentException(
+                        "FeedForward needs positive widths and an activation");
             }
             return new FeedForward(this);
         }

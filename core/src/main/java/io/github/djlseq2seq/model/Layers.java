@@ -18,6 +18,7 @@ final class Layers {
                 .setModelDim(config.modelDim())
                 .setHiddenDim(config.feedForwardDim())
                 .optDropout(config.dropout())
+                .optActivation(config.activation())
                 .build();
     }
 

@@ -14,38 +14,41 @@ import ai.djl.util.PairList;
  * {@code [B, T, V]}.
  *
  * <p>Untied, it owns a weight {@code [V, D]} and a bias {@code [V]}. Tied, it reuses the target
- * embedding matrix (Press and Wolf, 2017) and has no parameters of its own: the embedding's
- * parameter is read, not registered, so it is saved and updated exactly once.
+ * embedding matrix (Press and Wolf, 2017) and, by default, has no parameters of its own: the
+ * embedding's parameter is read, not registered, so it is saved and updated exactly once. A tied
+ * projection may still own a bias (Marian's {@code final_logits_bias}).
  */
 public class OutputProjection extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
     private final int vocabSize;
+    private final boolean tied;
     private final Parameter weight;
-    private final Parameter bias;
+    private final Parameter bias; // null without a bias
 
     OutputProjection(Builder builder) {
         super(VERSION);
         vocabSize = builder.vocabSize;
-        if (builder.tiedEmbedding != null) {
-            weight = builder.tiedEmbedding.getWeight();
-            bias = null;
-        } else {
-            weight =
-                    addParameter(
-                            Parameter.builder()
-                                    .setName("weight")
-                                    .setType(Parameter.Type.WEIGHT)
-                                    .build());
-            bias =
-                    addParameter(
-                            Parameter.builder()
-                                    .setName("bias")
-                                    .setType(Parameter.Type.BIAS)
-                                    .optShape(new Shape(vocabSize))
-                                    .build());
-        }
+        tied = builder.tiedEmbedding != null;
+        weight =
+                tied
+                        ? builder.tiedEmbedding.getWeight()
+                        : addParameter(
+                                Parameter.builder()
+                                        .setName("weight")
+                                        .setType(Parameter.Type.WEIGHT)
+                                        .build());
+        boolean withBias = builder.bias == null ? !tied : builder.bias;
+        bias =
+                withBias
+                        ? addParameter(
+                                Parameter.builder()
+                                        .setName("bias")
+                                        .setType(Parameter.Type.BIAS)
+                                        .optShape(new Shape(vocabSize))
+                                        .build())
+                        : null;
     }
 
     /**
@@ -63,7 +66,7 @@ public class OutputProjection extends AbstractBlock {
      * @return true when tied
      */
     public boolean isTied() {
-        return bias == null;
+        return tied;
     }
 
     /** {@inheritDoc} */
@@ -81,7 +84,7 @@ public class OutputProjection extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.head(); // [B, T, D]
         NDArray w = ps.getValue(weight, x.getDevice(), training); // [V, D]
-        NDArray b = isTied() ? null : ps.getValue(bias, x.getDevice(), training); // [V]
+        NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training); // [V]
         return Linear.linear(x, w, b); // [B, T, V]
     }
 
@@ -96,8 +99,20 @@ public class OutputProjection extends AbstractBlock {
     public static final class Builder {
         private int vocabSize;
         private TokenEmbedding tiedEmbedding;
+        private Boolean bias;
 
         Builder() {}
+
+        /**
+         * Sets whether the projection adds a bias {@code [V]} (default: exactly when untied).
+         *
+         * @param bias whether to add a bias
+         * @return this builder
+         */
+        public Builder optBias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
 
         /**
          * Sets the target vocabulary size V.

@@ -80,6 +80,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
         if (config.tieOutputEmbedding()) {
             projectionBuilder.optTiedEmbedding(targetEmbedding);
         }
+        projectionBuilder.optBias(config.outputBias());
         projection = addChildBlock("projection", projectionBuilder.build());
 
         // Initialisation, in one place: Glorot-uniform for every projection matrix (as the
@@ -96,6 +97,8 @@ public class Seq2SeqTransformer extends AbstractBlock {
                 .setModelDim(config.modelDim())
                 .optMaxLength(config.maxLength())
                 .optDropout(config.dropout())
+                .optPositionEncoding(config.positionEncoding())
+                .optScale(config.scaleEmbedding())
                 .build();
     }
 

@@ -16,7 +16,8 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
 /**
- * Token embedding scaled by √d, plus sinusoidal positional encoding, then dropout.
+ * Token embedding scaled by √d (unless configured off), plus sinusoidal positional encoding, then
+ * dropout.
  *
  * <p>Input {@code [B, T]} integer ids; output {@code [B, T, D]}. The embedding matrix is
  * initialised from N(0, d^-1/2) (as fairseq does), so that after the √d scaling token vectors have
@@ -30,6 +31,8 @@ public class TokenEmbedding extends AbstractBlock {
     private final int modelDim;
     private final int maxLength;
     private final float dropout;
+    private final PositionEncoding positionEncoding;
+    private final boolean scale;
     private final Parameter weight;
 
     TokenEmbedding(Builder builder) {
@@ -38,6 +41,8 @@ public class TokenEmbedding extends AbstractBlock {
         modelDim = builder.modelDim;
         maxLength = builder.maxLength;
         dropout = builder.dropout;
+        positionEncoding = builder.positionEncoding;
+        scale = builder.scale;
         weight =
                 addParameter(
                         Parameter.builder()
@@ -98,8 +103,15 @@ public class TokenEmbedding extends AbstractBlock {
         }
         NDArray w = parameterStore.getValue(weight, ids.getDevice(), training);
         NDArray x = Embedding.embedding(ids, w, SparseFormat.DENSE).head(); // [B, T, D]
-        NDArray pe = sinusoid(ids.getManager(), offset, length, modelDim, x.getDataType());
-        x = x.mul(Math.sqrt(modelDim)).add(pe); // [B, T, D] + [T, D]
+        NDArray pe =
+                sinusoid(
+                        ids.getManager(),
+                        offset,
+                        length,
+                        modelDim,
+                        positionEncoding,
+                        x.getDataType()); // [T, D]
+        x = (scale ? x.mul(Math.sqrt(modelDim)) : x).add(pe); // [B, T, D] + [T, D]
         return dropout > 0 ? Dropout.dropout(x, dropout, training).head() : x;
     }
 
@@ -116,6 +128,27 @@ public class TokenEmbedding extends AbstractBlock {
      */
     public static NDArray sinusoid(
             NDManager manager, long offset, long length, int dim, DataType dataType) {
+        return sinusoid(manager, offset, length, dim, PositionEncoding.INTERLEAVED, dataType);
+    }
+
+    /**
+     * The sinusoidal positional encoding, its sines and cosines in the given layout.
+     *
+     * @param manager the manager (and device) of the result
+     * @param offset the first position
+     * @param length the number of positions T
+     * @param dim the model width D (even)
+     * @param layout where the sine and cosine features go
+     * @param dataType the result's data type
+     * @return the encoding {@code [T, D]}
+     */
+    public static NDArray sinusoid(
+            NDManager manager,
+            long offset,
+            long length,
+            int dim,
+            PositionEncoding layout,
+            DataType dataType) {
         NDArray pos =
                 manager.arange(offset, offset + length, 1, DataType.FLOAT32)
                         .reshape(length, 1); // [T, 1]
@@ -124,9 +157,12 @@ public class TokenEmbedding extends AbstractBlock {
                         .mul(-Math.log(10000.0) / dim)
                         .exp(); // [D/2]
         NDArray angle = pos.mul(inverseFrequency); // [T, D/2]
-        return NDArrays.stack(new NDList(angle.sin(), angle.cos()), 2) // [T, D/2, 2]
-                .reshape(length, dim)
-                .toType(dataType, false);
+        NDList sinCos = new NDList(angle.sin(), angle.cos());
+        NDArray pe =
+                layout == PositionEncoding.SPLIT
+                        ? NDArrays.concat(sinCos, 1) // [T, D]: sines, then cosines
+                        : NDArrays.stack(sinCos, 2).reshape(length, dim); // [T, D/2, 2] → [T, D]
+        return pe.toType(dataType, false);
     }
 
     /** {@inheritDoc} */
@@ -141,8 +177,32 @@ public class TokenEmbedding extends AbstractBlock {
         private int modelDim;
         private int maxLength = 256;
         private float dropout;
+        private PositionEncoding positionEncoding = PositionEncoding.INTERLEAVED;
+        private boolean scale = true;
 
         Builder() {}
+
+        /**
+         * Sets the position encoding's layout (default {@link PositionEncoding#INTERLEAVED}).
+         *
+         * @param layout the layout
+         * @return this builder
+         */
+        public Builder optPositionEncoding(PositionEncoding layout) {
+            this.positionEncoding = layout;
+            return this;
+        }
+
+        /**
+         * Sets whether token vectors are multiplied by √d (default true).
+         *
+         * @param scale whether to scale
+         * @return this builder
+         */
+        public Builder optScale(boolean scale) {
+            this.scale = scale;
+            return this;
+        }
 
         /**
          * Sets the vocabulary size.

@@ -29,6 +29,15 @@ import java.nio.file.Path;
  * @param normPlacement where LayerNorm sits relative to each residual connection
  * @param tieOutputEmbedding whether the output projection reuses the target embedding matrix
  * @param shareEmbeddings whether source and target share one embedding matrix
+ * @param positionEncoding the sine/cosine layout of the position encoding (absent in JSON: {@link
+ *     PositionEncoding#INTERLEAVED})
+ * @param scaleEmbedding whether token embeddings are multiplied by √d before the positions are
+ *     added (absent: true)
+ * @param activation the feed-forward activation (absent: {@link FeedForwardActivation#RELU})
+ * @param outputBias whether the output projection adds a bias of its own, also when tied (Marian's
+ *     {@code final_logits_bias}; absent: only when untied)
+ * @param sourceStart whether source sequences begin with START (absent: true; Marian's sources are
+ *     {@code [x…, END]})
  */
 public record TransformerConfig(
         int sourceVocabSize,
@@ -43,7 +52,12 @@ public record TransformerConfig(
         int padId,
         NormPlacement normPlacement,
         boolean tieOutputEmbedding,
-        boolean shareEmbeddings) {
+        boolean shareEmbeddings,
+        PositionEncoding positionEncoding,
+        Boolean scaleEmbedding,
+        FeedForwardActivation activation,
+        Boolean outputBias,
+        Boolean sourceStart) {
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -65,9 +79,21 @@ public record TransformerConfig(
      * @param normPlacement the {@link #normPlacement()} component
      * @param tieOutputEmbedding the {@link #tieOutputEmbedding()} component
      * @param shareEmbeddings the {@link #shareEmbeddings()} component
+     * @param positionEncoding the {@link #positionEncoding()} component; null for the default
+     * @param scaleEmbedding the {@link #scaleEmbedding()} component; null for the default
+     * @param activation the {@link #activation()} component; null for the default
+     * @param outputBias the {@link #outputBias()} component; null for the default
+     * @param sourceStart the {@link #sourceStart()} component; null for the default
      * @throws IllegalArgumentException naming the first bad field
      */
     public TransformerConfig {
+        // keys added after version 0.1 may be absent from a config.json: today's behaviour
+        positionEncoding =
+                positionEncoding == null ? PositionEncoding.INTERLEAVED : positionEncoding;
+        scaleEmbedding = scaleEmbedding == null || scaleEmbedding;
+        activation = activation == null ? FeedForwardActivation.RELU : activation;
+        outputBias = outputBias == null ? !tieOutputEmbedding : outputBias;
+        sourceStart = sourceStart == null || sourceStart;
         positive("sourceVocabSize", sourceVocabSize);
         positive("targetVocabSize", targetVocabSize);
         positive("modelDim", modelDim);
@@ -138,7 +164,12 @@ public record TransformerConfig(
                 .optPadId(padId)
                 .optNormPlacement(normPlacement)
                 .optTieOutputEmbedding(tieOutputEmbedding)
-                .optShareEmbeddings(shareEmbeddings);
+                .optShareEmbeddings(shareEmbeddings)
+                .optPositionEncoding(positionEncoding)
+                .optScaleEmbedding(scaleEmbedding)
+                .optActivation(activation)
+                .optSourceStart(sourceStart)
+                .keepOutputBias(outputBias == tieOutputEmbedding ? outputBias : null);
     }
 
     private static void positive(String field, int value) {
@@ -158,7 +189,7 @@ public record TransformerConfig(
      *   decoder    = Nd (2 attention + feedForward + 3 norm)
      *   final norms = 2 norm when PRE, else 0
      *   embeddings = (Vs + Vt) D, or Vs D when shared
-     *   projection = Vt D + Vt, or 0 when tied
+     *   projection = Vt D when untied, plus Vt with an output bias
      * </pre>
      *
      * @return the number of trainable scalars
@@ -174,7 +205,8 @@ public record TransformerConfig(
         long finalNorms = normPlacement == NormPlacement.PRE ? 2 * norm : 0;
         long embeddings =
                 shareEmbeddings ? sourceVocabSize * d : (sourceVocabSize + targetVocabSize) * d;
-        long projection = tieOutputEmbedding ? 0 : targetVocabSize * d + targetVocabSize;
+        long projection =
+                (tieOutputEmbedding ? 0 : targetVocabSize * d) + (outputBias ? targetVocabSize : 0);
         return embeddings + encoder + decoder + finalNorms + projection;
     }
 
@@ -264,6 +296,11 @@ public record TransformerConfig(
         private NormPlacement normPlacement = NormPlacement.POST;
         private boolean tieOutputEmbedding;
         private boolean shareEmbeddings;
+        private PositionEncoding positionEncoding;
+        private Boolean scaleEmbedding;
+        private FeedForwardActivation activation;
+        private Boolean outputBias;
+        private Boolean sourceStart;
 
         Builder() {}
 
@@ -413,6 +450,69 @@ public record TransformerConfig(
         }
 
         /**
+         * Sets the position encoding's layout (default {@link PositionEncoding#INTERLEAVED}).
+         *
+         * @param encoding the layout
+         * @return this builder
+         */
+        public Builder optPositionEncoding(PositionEncoding encoding) {
+            positionEncoding = encoding;
+            return this;
+        }
+
+        /**
+         * Sets whether token embeddings are scaled by √d (default true).
+         *
+         * @param scale whether to scale
+         * @return this builder
+         */
+        public Builder optScaleEmbedding(boolean scale) {
+            scaleEmbedding = scale;
+            return this;
+        }
+
+        /**
+         * Sets the feed-forward activation (default {@link FeedForwardActivation#RELU}).
+         *
+         * @param function the activation
+         * @return this builder
+         */
+        public Builder optActivation(FeedForwardActivation function) {
+            activation = function;
+            return this;
+        }
+
+        /**
+         * Sets whether the output projection has a bias (default: exactly when untied); a tied
+         * projection with a bias is Marian's {@code final_logits_bias}.
+         *
+         * @param bias whether to add a bias
+         * @return this builder
+         */
+        public Builder optOutputBias(boolean bias) {
+            outputBias = bias;
+            return this;
+        }
+
+        /** Keeps a non-default output bias across {@link #toBuilder()}; null follows the tie. */
+        private Builder keepOutputBias(Boolean bias) {
+            outputBias = bias;
+            return this;
+        }
+
+        /**
+         * Sets whether source sequences begin with START (default true); false gives Marian's
+         * {@code [x…, END]}.
+         *
+         * @param start whether sources begin with START
+         * @return this builder
+         */
+        public Builder optSourceStart(boolean start) {
+            sourceStart = start;
+            return this;
+        }
+
+        /**
          * Validates the values and builds the configuration.
          *
          * @return the configuration
@@ -432,7 +532,12 @@ public record TransformerConfig(
                     padId,
                     normPlacement,
                     tieOutputEmbedding,
-                    shareEmbeddings);
+                    shareEmbeddings,
+                    positionEncoding,
+                    scaleEmbedding,
+                    activation,
+                    outputBias,
+                    sourceStart);
         }
     }
 }

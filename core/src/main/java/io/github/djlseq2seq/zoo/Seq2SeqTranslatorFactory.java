@@ -132,7 +132,19 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
      * @return the options
      */
     public static DecodingOptions options(Map<String, ?> arguments) {
-        DecodingOptions.Builder b = DecodingOptions.builder();
+        return options(DecodingOptions.builder(), arguments);
+    }
+
+    /**
+     * Applies the decoding arguments a caller gave (see {@link #options(Map)}) over a builder that
+     * holds a model's own settings, such as a Marian checkpoint's generation_config.json.
+     *
+     * @param b the builder holding the model's settings; changed
+     * @param arguments the criteria arguments
+     * @return the options
+     * @throws IllegalArgumentException if a value is malformed or out of range
+     */
+    public static DecodingOptions options(DecodingOptions.Builder b, Map<String, ?> arguments) {
         if (arguments.containsKey("beamSize")) {
             b.optBeamSize(Integer.parseInt(arguments.get("beamSize").toString()));
         }
