@@ -4,6 +4,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.zoo.MarianCheckpoint;
 import io.github.djlseq2seq.zoo.Seq2SeqArtifact;
 import io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory;
 import java.nio.file.Files;
@@ -20,12 +21,17 @@ public class DecodingFlags {
 
     /** The help text of {@code --model}. */
     static final String MODEL_HELP =
-            "an exported model (directory or .zip), or the --out directory of a train run";
+            "an exported model (directory or .zip), the --out directory of a train run, or a"
+                    + " Hugging Face MarianMT (OPUS-MT) directory";
 
     @Option(names = "--beam", description = "beam size, 1 = greedy (default: the model's setting)")
     Integer beam;
 
-    @Option(names = "--alpha", description = "GNMT length penalty α (default: the model's setting)")
+    @Option(
+            names = "--alpha",
+            description =
+                    "length penalty α: GNMT's, or Hugging Face's length_penalty for a Marian model"
+                            + " (default: the model's setting)")
     Float alpha;
 
     @Option(
@@ -84,8 +90,11 @@ public class DecodingFlags {
      * @throws Exception if the model cannot be loaded
      */
     ZooModel<String, String> load(Path path) throws Exception {
-        Path model = exportedModel(path);
         Map<String, Object> arguments = arguments();
+        if (Files.isDirectory(path) && MarianCheckpoint.isMarian(path)) {
+            return MarianCheckpoint.criteria(path, arguments).loadModel();
+        }
+        Path model = exportedModel(path);
         // the translator factory reads these; check them before loading the model
         Seq2SeqTranslatorFactory.options(arguments);
         Criteria.Builder<String, String> criteria =

@@ -124,4 +124,21 @@ public class TranslateCommandTest {
         err = CliTest.run(1, "eval", "--model", unfinished.toString(), "--data", tsv.toString())[1];
         assertTrue(err.contains("is not a model"), err);
     }
+
+    /**
+     * A Hugging Face MarianMT directory (core's tiny random test checkpoint) translates from the
+     * command line as Hugging Face's generate() does (core's make_marian_fixtures.py).
+     */
+    @Test
+    public void translatesWithAMarianCheckpoint() throws Exception {
+        Path dir = Path.of("..", "core", "src", "test", "resources", "io", "github", "djlseq2seq");
+        Path marian = dir.resolve("marian").resolve("tiny");
+        String input = "the cat ran in the park\nhello dog\nthe light of the world shines\n";
+        String[] beam = translate(0, input, "--model", marian.toString());
+        String[] greedy = translate(0, input, "--model", marian.toString(), "--beam", "1");
+        // the texts of reference.json, what Hugging Face's generate() gives
+        String ark = "ark".repeat(10);
+        assertEquals(beam[0], ark + "\nc\n" + "nes".repeat(10) + "\n");
+        assertEquals(greedy[0], ark + "\n\nark" + "nes".repeat(9) + "\n");
+    }
 }
