@@ -1,7 +1,6 @@
 package io.github.djlseq2seq.zoo;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -10,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.github.djlseq2seq.data.MarianIds;
+import io.github.djlseq2seq.model.AttentionLayout;
+import io.github.djlseq2seq.model.AttentionLayout.Projection;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
 import java.io.IOException;
@@ -33,8 +34,11 @@ import java.util.Set;
  *   final_logits_bias [1, V]                 → projection.bias [V + 1]       rows by MarianIds
  *   lm_head.weight [V, D] (untied only)      → projection.weight [V + 1, D]  rows by MarianIds
  *   model.{encoder,decoder}.layers.i.
- *     self_attn.{q,k,v,out}_proj             → layer i selfAttention.{query,key,value,output}
- *     encoder_attn.{q,k,v,out}_proj          → layer i crossAttention.…
+ *     self_attn.{q,k,v}_proj                 → layer i selfAttention.inProjection{Weight,Bias}
+ *                                              rows Q | K | V (concatenated)
+ *     encoder_attn.q_proj                    → layer i crossAttention.query{Weight,Bias}
+ *     encoder_attn.{k,v}_proj                → layer i crossAttention.keyValue{Weight,Bias}, K | V
+ *     {self_attn,encoder_attn}.out_proj      → layer i {self,cross}Attention.output
  *     {self_attn,encoder_attn}_layer_norm    → layer i {selfAttention,crossAttention}Norm.norm
  *     fc1, fc2                               → layer i feedForward.{expand,contract}
  *     final_layer_norm                       → layer i feedForwardNorm.norm
@@ -78,28 +82,46 @@ final class MarianWeights {
         for (int i = 0; i < config.encoderLayers(); i++) {
             String ours = "encoder_layer" + i + "_";
             String hf = "model.encoder.layers." + i + ".";
-            attention(map, ours + "selfAttention", hf + "self_attn");
+            attention(map, ours + "selfAttention", hf + "self_attn", false);
             norm(map, ours + "selfAttentionNorm", hf + "self_attn_layer_norm");
             feedForward(map, ours, hf);
         }
         for (int i = 0; i < config.decoderLayers(); i++) {
             String ours = "decoder_layer" + i + "_";
             String hf = "model.decoder.layers." + i + ".";
-            attention(map, ours + "selfAttention", hf + "self_attn");
+            attention(map, ours + "selfAttention", hf + "self_attn", false);
             norm(map, ours + "selfAttentionNorm", hf + "self_attn_layer_norm");
-            attention(map, ours + "crossAttention", hf + "encoder_attn");
+            attention(map, ours + "crossAttention", hf + "encoder_attn", true);
             norm(map, ours + "crossAttentionNorm", hf + "encoder_attn_layer_norm");
             feedForward(map, ours, hf);
         }
         return map;
     }
 
-    private static void attention(Map<String, List<String>> map, String ours, String hf) {
-        String[][] pairs = {{"query", "q_proj"}, {"key", "k_proj"}, {"value", "v_proj"}};
-        for (String[] p : pairs) {
-            linear(map, ours + "_" + p[0], hf + "." + p[1]);
+    /**
+     * Hugging Face's separate q/k/v projections, concatenated row-wise into our in-projection
+     * layout ({@link AttentionLayout}): Q | K | V for self-attention, Q and K | V for
+     * cross-attention.
+     */
+    private static void attention(
+            Map<String, List<String>> map, String ours, String hf, boolean cross) {
+        String q = hf + ".q_proj.";
+        String k = hf + ".k_proj.";
+        String v = hf + ".v_proj.";
+        List<Projection> projections = List.of(Projection.values());
+        for (String part : List.of("weight", "bias")) {
+            Map<String, List<String>> stacked = new LinkedHashMap<>();
+            for (Projection p : projections) {
+                String name =
+                        part.equals("weight")
+                                ? AttentionLayout.weightName(cross, p)
+                                : AttentionLayout.biasName(cross, p);
+                String source = (p == Projection.QUERY ? q : p == Projection.KEY ? k : v) + part;
+                stacked.computeIfAbsent(ours + "_" + name, n -> new ArrayList<>()).add(source);
+            }
+            map.putAll(stacked);
         }
-        linear(map, ours + "_output", hf + ".out_proj");
+        linear(map, ours + "_" + AttentionLayout.OUTPUT, hf + ".out_proj");
     }
 
     private static void feedForward(Map<String, List<String>> map, String ours, String hf) {
@@ -158,7 +180,7 @@ final class MarianWeights {
                     parts.add(tensor(tensors, name, file));
                     read.add(name);
                 }
-                NDArray value = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
+                NDArray value = AttentionLayout.stack(parts);
                 if (hf.contains(SHARED) || hf.contains(LM_HEAD) || hf.contains(LOGITS_BIAS)) {
                     value = byOurIds(value, ids, String.join(", ", hf), file);
                 }
