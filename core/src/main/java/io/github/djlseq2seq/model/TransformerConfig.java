@@ -2,6 +2,7 @@ package io.github.djlseq2seq.model;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import io.github.djlseq2seq.data.SpecialTokens;
 import java.io.IOException;
@@ -216,7 +217,21 @@ public record TransformerConfig(
      * @return the JSON text
      */
     public String toJson() {
-        return GSON.toJson(this);
+        JsonObject json = GSON.toJsonTree(this).getAsJsonObject();
+        // keys added after 0.1.0 are written only when they differ from their default, so that
+        // a configuration 0.1.0 could express reads back as the same file
+        dropDefault(json, "positionEncoding", positionEncoding == PositionEncoding.INTERLEAVED);
+        dropDefault(json, "scaleEmbedding", scaleEmbedding);
+        dropDefault(json, "activation", activation == FeedForwardActivation.RELU);
+        dropDefault(json, "outputBias", outputBias != tieOutputEmbedding);
+        dropDefault(json, "sourceStart", sourceStart);
+        return GSON.toJson(json);
+    }
+
+    private static void dropDefault(JsonObject json, String key, boolean isDefault) {
+        if (isDefault) {
+            json.remove(key);
+        }
     }
 
     /**
