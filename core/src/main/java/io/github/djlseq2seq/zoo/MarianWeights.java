@@ -175,27 +175,23 @@ final class MarianWeights {
                 if (hf == null) {
                     throw new IllegalStateException("No Marian tensor is mapped to " + ours);
                 }
+                NDArray target = p.getValue().getArray();
                 NDList parts = new NDList();
                 for (String name : hf) {
-                    parts.add(tensor(tensors, name, file));
+                    NDArray part = tensor(tensors, name, file);
+                    if (hf.size() > 1) { // rows of a stacked in-projection, [D, D] or [D] each
+                        long rows = target.getShape().get(0) / hf.size();
+                        Shape expected = new Shape(rows).addAll(target.getShape().slice(1));
+                        checkShape(part.getShape(), expected, name, file);
+                    }
+                    parts.add(part);
                     read.add(name);
                 }
                 NDArray value = AttentionLayout.stack(parts);
                 if (hf.contains(SHARED) || hf.contains(LM_HEAD) || hf.contains(LOGITS_BIAS)) {
                     value = byOurIds(value, ids, String.join(", ", hf), file);
                 }
-                NDArray target = p.getValue().getArray();
-                if (!value.getShape().equals(target.getShape())) {
-                    throw new IOException(
-                            file
-                                    + ": tensor "
-                                    + String.join(" + ", hf)
-                                    + " has shape "
-                                    + value.getShape()
-                                    + "; config.json gives "
-                                    + target.getShape()
-                                    + " (ours, after the id mapping)");
-                }
+                checkShape(value.getShape(), target.getShape(), String.join(" + ", hf), file);
                 value.toType(DataType.FLOAT32, false).copyTo(target);
             }
             List<String> unknown = new ArrayList<>();
@@ -211,6 +207,21 @@ final class MarianWeights {
                                 + unknown
                                 + " (not a Marian checkpoint, or config.json does not match it)");
             }
+        }
+    }
+
+    private static void checkShape(Shape actual, Shape expected, String tensor, Path file)
+            throws IOException {
+        if (!actual.equals(expected)) {
+            throw new IOException(
+                    file
+                            + ": tensor "
+                            + tensor
+                            + " has shape "
+                            + actual
+                            + "; config.json gives "
+                            + expected
+                            + " (ours, after the id mapping)");
         }
     }
 
