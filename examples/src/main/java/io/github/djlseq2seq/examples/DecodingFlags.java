@@ -46,8 +46,12 @@ public class DecodingFlags {
             description = "sentences decoded together (default: ${DEFAULT-VALUE})")
     int batch = 32;
 
-    /** The Criteria arguments the given flags set; absent flags keep the model's settings. */
-    private Map<String, Object> arguments() {
+    /**
+     * Returns the Criteria arguments the given flags set; absent flags keep the model's settings.
+     *
+     * @return the arguments, by name (e.g. {@code beamSize})
+     */
+    public Map<String, Object> arguments() {
         Map<String, Object> map = new LinkedHashMap<>();
         if (beam != null) {
             map.put("beamSize", beam);
@@ -62,6 +66,15 @@ public class DecodingFlags {
             map.put("truncateSource", truncateSource);
         }
         return map;
+    }
+
+    /**
+     * Returns the number of sentences decoded together ({@code --batch}).
+     *
+     * @return the batch size
+     */
+    public int batchSize() {
+        return batch;
     }
 
     /**
@@ -107,7 +120,7 @@ public class DecodingFlags {
      * @return the exported model
      * @throws IllegalArgumentException if there is none; the message says what is missing
      */
-    static Path exportedModel(Path path) {
+    public static Path exportedModel(Path path) {
         if (Files.isRegularFile(path)) {
             return path;
         }
