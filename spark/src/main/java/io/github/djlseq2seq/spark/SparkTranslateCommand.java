@@ -81,6 +81,10 @@ public final class SparkTranslateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String location = modelLocation(model);
         checkInput(input);
+        Path out = ExecutorModels.localPath(output);
+        if (out != null && Files.exists(out)) {
+            throw new IllegalArgumentException("output " + output + " exists already");
+        }
         SparkSession.Builder builder = SparkSession.builder().appName("djl-seq2seq translate");
         String sparkMaster = master != null ? master : System.getProperty("spark.master");
         builder.master(sparkMaster != null ? sparkMaster : "local[*]");

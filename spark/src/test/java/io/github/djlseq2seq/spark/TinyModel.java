@@ -37,7 +37,8 @@ final class TinyModel {
     private TinyModel() {}
 
     /**
-     * Exports a tiny model (beam 4 by default) to a directory.
+     * Exports a tiny model to a directory; it decodes with beam 4 and at most n + 2 tokens for n
+     * source tokens (an untrained model goes on to the limit: a short one keeps the tests quick).
      *
      * @param dir where to export it
      * @return the exported model's directory
@@ -68,7 +69,11 @@ final class TinyModel {
             return ModelExporter.builder()
                     .setModel(model)
                     .setTokenizer(tokenizer)
-                    .optDecodingOptions(DecodingOptions.builder().build())
+                    .optDecodingOptions(
+                            DecodingOptions.builder()
+                                    .optMaxLengthRatio(1f)
+                                    .optMaxLengthOffset(2)
+                                    .build())
                     .build()
                     .export(dir);
         }
