@@ -79,16 +79,19 @@ public final class SparkTranslateCommand implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
-        String location = modelLocation(model);
+        String sparkMaster = master != null ? master : System.getProperty("spark.master");
+        if (sparkMaster == null) {
+            sparkMaster = "local[*]";
+        }
+        String location = modelLocation(model, sparkMaster.startsWith("local"));
         checkInput(input);
         Path out = ExecutorModels.localPath(output);
         if (out != null && Files.exists(out)) {
             throw new IllegalArgumentException("output " + output + " exists already");
         }
         SparkSession.Builder builder = SparkSession.builder().appName("djl-seq2seq translate");
-        String sparkMaster = master != null ? master : System.getProperty("spark.master");
-        builder.master(sparkMaster != null ? sparkMaster : "local[*]");
-        limitThreads(sparkMaster != null ? sparkMaster : "local[*]");
+        builder.master(sparkMaster);
+        limitThreads(sparkMaster);
         long start = System.nanoTime();
         try (SparkSession spark = builder.getOrCreate()) {
             JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -123,11 +126,16 @@ public final class SparkTranslateCommand implements Callable<Integer> {
 
     /**
      * The model location to give the executors: for a local path the exported model it names (a
-     * {@code train --out} directory names its {@code model/}), as an absolute path.
+     * {@code train --out} directory names its {@code model/}), as an absolute path. With a
+     * cluster's master a path the driver does not see is passed on as it is: it may be where {@code
+     * spark-submit --archives} unpacks the model on each executor.
      */
-    private static String modelLocation(String model) {
+    private static String modelLocation(String model, boolean localMaster) {
         Path path = ExecutorModels.localPath(model);
-        return path == null ? model : DecodingFlags.exportedModel(path).toAbsolutePath().toString();
+        if (path == null || (!localMaster && !Files.exists(path))) {
+            return model;
+        }
+        return DecodingFlags.exportedModel(path).toAbsolutePath().toString();
     }
 
     /** Fails early, with the path, when a local input file is missing or unreadable. */

@@ -1,25 +1,20 @@
 package io.github.djlseq2seq.spark;
 
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import io.github.djlseq2seq.data.BpeTokenizer;
-import io.github.djlseq2seq.data.BpeTrainingConfig;
-import io.github.djlseq2seq.inference.DecodingOptions;
-import io.github.djlseq2seq.model.Seq2SeqTransformer;
-import io.github.djlseq2seq.model.TransformerConfig;
-import io.github.djlseq2seq.zoo.ModelExporter;
+import io.github.djlseq2seq.zoo.Seq2SeqArtifact;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
-/** A tiny untrained model exported for the tests, its inputs, and its single-JVM translations. */
+/** A tiny model trained for one step, its inputs, and its single-JVM translations. */
 final class TinyModel {
 
     /** What the tiny tokenizer learns from; sentences of many lengths. */
@@ -37,46 +32,66 @@ final class TinyModel {
     private TinyModel() {}
 
     /**
-     * Exports a tiny model to a directory; it decodes with beam 4 and at most n + 2 tokens for n
-     * source tokens (an untrained model goes on to the limit: a short one keeps the tests quick).
+     * Trains a tiny model for one step with the {@code train} command (as a user would) and
+     * shortens its decoding to at most n + 2 tokens for n source tokens (an untrained model goes on
+     * to the limit: a short one keeps the tests quick).
      *
-     * @param dir where to export it
+     * @param dir a new directory for the run
      * @return the exported model's directory
      */
-    static Path export(Path dir) throws Exception {
-        BpeTokenizer tokenizer =
-                BpeTokenizer.train(TEXTS, BpeTrainingConfig.builder().optVocabSize(300).build());
-        Engine.getInstance().setRandomSeed(7);
-        try (Model model = Model.newInstance("seq2seq", Device.cpu())) {
-            TransformerConfig config =
-                    TransformerConfig.builder()
-                            .setSourceVocabSize(tokenizer.size())
-                            .setTargetVocabSize(tokenizer.size())
-                            .optModelDim(16)
-                            .optNumHeads(2)
-                            .optEncoderLayers(1)
-                            .optDecoderLayers(1)
-                            .optFeedForwardDim(32)
-                            .optDropout(0f)
-                            .optMaxLength(96)
-                            .optShareEmbeddings(true)
-                            .optTieOutputEmbedding(true)
-                            .build();
-            Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config).build();
-            model.setBlock(block);
-            block.initialize(
-                    model.getNDManager(), DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
-            return ModelExporter.builder()
-                    .setModel(model)
-                    .setTokenizer(tokenizer)
-                    .optDecodingOptions(
-                            DecodingOptions.builder()
-                                    .optMaxLengthRatio(1f)
-                                    .optMaxLengthOffset(2)
-                                    .build())
-                    .build()
-                    .export(dir);
+    static Path export(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder pairs = new StringBuilder();
+        for (int i = 0; i < TEXTS.size(); i += 2) {
+            pairs.append(TEXTS.get(i)).append('\t').append(TEXTS.get(i + 1)).append('\n');
         }
+        Path train = Files.writeString(dir.resolve("train.tsv"), pairs);
+        Path dev =
+                Files.writeString(
+                        dir.resolve("dev.tsv"), TEXTS.get(0) + "\t" + TEXTS.get(1) + "\n");
+        Path run = dir.resolve("run");
+        int status =
+                SparkCli.run(
+                        "train",
+                        "--train",
+                        train.toString(),
+                        "--dev",
+                        dev.toString(),
+                        "--out",
+                        run.toString(),
+                        "--max-steps",
+                        "1",
+                        "--samples",
+                        "0",
+                        "--d-model",
+                        "16",
+                        "--heads",
+                        "2",
+                        "--ff",
+                        "32",
+                        "--layers",
+                        "1",
+                        "--vocab-size",
+                        "300",
+                        "--max-length",
+                        "96",
+                        "--beam",
+                        "1");
+        if (status != 0) {
+            throw new IllegalStateException("train failed with status " + status);
+        }
+        Path model = run.resolve("model");
+        Path serving = model.resolve(Seq2SeqArtifact.SERVING_PROPERTIES);
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(serving)) {
+            properties.load(in);
+        }
+        properties.setProperty("maxLengthRatio", "1");
+        properties.setProperty("maxLengthOffset", "2");
+        try (Writer out = Files.newBufferedWriter(serving)) {
+            properties.store(out, "a tiny test model");
+        }
+        return model;
     }
 
     /**
