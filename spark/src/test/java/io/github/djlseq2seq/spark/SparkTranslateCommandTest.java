@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -59,6 +60,23 @@ public class SparkTranslateCommandTest {
         };
     }
 
+    /** Runs spark-translate from the input to the output with the model, and more options. */
+    private static String[] sparkTranslate(
+            int status, Path model, Path input, Path output, String... options) {
+        List<String> args = new ArrayList<>();
+        args.addAll(
+                List.of(
+                        "spark-translate",
+                        "--model",
+                        model.toString(),
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString()));
+        args.addAll(List.of(options));
+        return run(status, "", args.toArray(String[]::new));
+    }
+
     /** The part files of an output directory, concatenated in name order (`cat DIR/part-*`). */
     private static String concatenated(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
@@ -85,18 +103,13 @@ public class SparkTranslateCommandTest {
 
         Path output = root.resolve("out");
         String[] spark =
-                run(
+                sparkTranslate(
                         0,
-                        "",
-                        "spark-translate",
+                        model,
+                        input,
+                        output,
                         "--master",
                         "local[2]",
-                        "--model",
-                        model.toString(),
-                        "--input",
-                        input.toString(),
-                        "--output",
-                        output.toString(),
                         "--partitions",
                         "3",
                         "--beam",
@@ -113,17 +126,7 @@ public class SparkTranslateCommandTest {
         assertEquals(concatenated(output), expected);
 
         // the same directory again: refused before Spark starts
-        String err =
-                run(
-                        1,
-                        "",
-                        "spark-translate",
-                        "--model",
-                        model.toString(),
-                        "--input",
-                        input.toString(),
-                        "--output",
-                        output.toString())[1];
+        String err = sparkTranslate(1, model, input, output)[1];
         assertEquals(err.trim(), "error: output " + output + " exists already");
     }
 
@@ -132,31 +135,11 @@ public class SparkTranslateCommandTest {
         Path input = Files.writeString(root.resolve("one.txt"), "In the beginning\n");
         Path missing = root.resolve("no-model");
         String err =
-                run(
-                        1,
-                        "",
-                        "spark-translate",
-                        "--master",
-                        "local[2]",
-                        "--model",
-                        missing.toString(),
-                        "--input",
-                        input.toString(),
-                        "--output",
-                        root.resolve("o1").toString())[1];
+                sparkTranslate(1, missing, input, root.resolve("o1"), "--master", "local[2]")[1];
         assertEquals(err.trim(), "error: model " + missing + " does not exist");
-        err =
-                run(
-                        1,
-                        "",
-                        "spark-translate",
-                        "--model",
-                        model.toString(),
-                        "--input",
-                        root.resolve("no-input.txt").toString(),
-                        "--output",
-                        root.resolve("o2").toString())[1];
-        assertEquals(err.trim(), "error: input " + root.resolve("no-input.txt") + " is not a file");
+        Path noInput = root.resolve("no-input.txt");
+        err = sparkTranslate(1, model, noInput, root.resolve("o2"))[1];
+        assertEquals(err.trim(), "error: input " + noInput + " is not a file");
         err = run(2, "", "spark-translate", "--model", model.toString())[1];
         assertTrue(err.contains("Missing required options: '--input=<input>'"), err);
     }
