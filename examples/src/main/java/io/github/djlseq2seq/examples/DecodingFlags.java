@@ -84,13 +84,31 @@ public class DecodingFlags {
      * @throws Exception if the model cannot be loaded
      */
     ZooModel<String, String> load(Path path) throws Exception {
+        return load(path, String.class, String.class, Map.of());
+    }
+
+    /**
+     * Loads a model through DJL's Criteria, with these options and more arguments.
+     *
+     * @param path an exported model (directory or zip), or a {@code train --out} directory
+     * @param input the translator's input type
+     * @param output the translator's output type
+     * @param more further Criteria arguments (e.g. {@code nBest}, {@code sample})
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the model, with its translator
+     * @throws Exception if the model cannot be loaded
+     */
+    <I, O> ZooModel<I, O> load(Path path, Class<I> input, Class<O> output, Map<String, Object> more)
+            throws Exception {
         Path model = exportedModel(path);
         Map<String, Object> arguments = arguments();
+        arguments.putAll(more);
         // the translator factory reads these; check them before loading the model
         Seq2SeqTranslatorFactory.options(arguments);
-        Criteria.Builder<String, String> criteria =
+        Criteria.Builder<I, O> criteria =
                 Criteria.builder()
-                        .setTypes(String.class, String.class)
+                        .setTypes(input, output)
                         .optModelPath(model)
                         .optEngine("PyTorch")
                         .optTranslatorFactory(new DeferredTranslatorFactory());
