@@ -92,7 +92,22 @@ final class ArtifactMetadata {
                 + "\n"
                 + "truncateSource="
                 + options.isTruncateSource()
-                + "\n";
+                + "\n"
+                + steering(options);
+    }
+
+    /** The n-best and sampling lines of serving.properties, when they differ from the defaults. */
+    private static String steering(DecodingOptions options) {
+        String out = options.getNBest() > 1 ? "nBest=" + options.getNBest() + "\n" : "";
+        if (!options.isSample()) {
+            return out;
+        }
+        return out
+                + "sample=true\n"
+                + ("temperature=" + options.getTemperature() + "\n")
+                + ("topK=" + options.getTopK() + "\n")
+                + ("topP=" + options.getTopP() + "\n")
+                + ("seed=" + options.getSeed() + "\n");
     }
 
     /**
