@@ -38,7 +38,8 @@ Parameter names (the keys of model.safetensors), for layer i:
     src_embed.weight, tgt_embed.weight  (or embed.weight when shared)
     transformer.encoder.layers.i.self_attn.{in_proj_weight [3D, D], in_proj_bias, out_proj.*}
     transformer.encoder.layers.i.{linear1, linear2, norm1, norm2}.{weight, bias}
-    transformer.decoder.layers.i.{self_attn, multihead_attn}.{in_proj_weight, in_proj_bias, out_proj.*}
+    transformer.decoder.layers.i.{self_attn, multihead_attn}.{in_proj_weight, in_proj_bias,
+        out_proj.*}
     transformer.decoder.layers.i.{linear1, linear2, norm1, norm2, norm3}.{weight, bias}
     transformer.{encoder, decoder}.norm.{weight, bias}   (PRE only)
     generator.{weight, bias}                              (untied only)
@@ -186,9 +187,11 @@ def save_safetensors(tensors, path):
     offset = 0
     for name in sorted(tensors):
         t = tensors[name].detach().cpu().contiguous()
-        blob = t.numpy().tobytes() if t.dtype != torch.bfloat16 else t.view(torch.int16).numpy().tobytes()
+        if t.dtype == torch.bfloat16:  # numpy has no bfloat16: write its bits
+            t = t.view(torch.int16)
+        blob = t.numpy().tobytes()
         header[name] = {
-            "dtype": _NAMES[t.dtype],
+            "dtype": _NAMES[tensors[name].dtype],
             "shape": list(t.shape),
             "data_offsets": [offset, offset + len(blob)],
         }
