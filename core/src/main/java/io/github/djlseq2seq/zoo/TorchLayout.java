@@ -3,6 +3,7 @@ package io.github.djlseq2seq.zoo;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.github.djlseq2seq.model.AttentionLayout;
 import io.github.djlseq2seq.model.NormPlacement;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
@@ -23,27 +24,27 @@ import java.util.regex.Pattern;
  *   src_embed.weight, tgt_embed.weight   ← sourceEmbedding, targetEmbedding   [V, D]
  *   embed.weight                         ← embedding (shareEmbeddings)        [V, D]
  *   transformer.encoder.layers.i.self_attn.in_proj_weight
- *                                        ← selfAttention query ; key ; value  [3D, D]
+ *                                        ← selfAttention inProjectionWeight   [3D, D] (Q | K | V)
  *   ….self_attn.out_proj.{weight, bias}  ← selfAttention output
  *   ….norm1 / norm2                      ← selfAttentionNorm / feedForwardNorm (gamma → weight)
  *   ….linear1 / linear2                  ← feedForward expand / contract
- *   transformer.decoder.layers.i.multihead_attn.*  ← crossAttention (same layout)
+ *   transformer.decoder.layers.i.multihead_attn.in_proj_weight
+ *                                        ← crossAttention queryWeight ; keyValueWeight  [3D, D]
+ *   ….multihead_attn.out_proj            ← crossAttention output
  *   ….norm1 / norm2 / norm3              ← self-, cross-attention and feed-forward norms
  *   transformer.{encoder,decoder}.norm   ← the stacks' finalNorm (PRE only)
  *   generator.{weight, bias}             ← projection (untied only)
  * </pre>
  *
- * <p>Our parameters are named here by their path without DJL's child-order prefixes ({@code
- * 03encoder_01layer0_…} is {@code encoder_layer0_…}); a parameter of the model that no tensor takes
- * is an error, so a change of the model's parameters cannot go unnoticed.
+ * <p>The attention layout is {@link AttentionLayout}'s. Our parameters are named here by their path
+ * without DJL's child-order prefixes ({@code 03encoder_01layer0_…} is {@code encoder_layer0_…}); a
+ * parameter of the model that no tensor takes is an error, so a change of the model's parameters
+ * cannot go unnoticed.
  */
 public final class TorchLayout {
 
     /** DJL's two-digit child-order prefix of each path segment. */
     private static final Pattern ORDER_PREFIX = Pattern.compile("(^|_)\\d\\d(?=[A-Za-z])");
-
-    /** The parameters, in order, that {@code nn.MultiheadAttention}'s in-projection stacks. */
-    private static final List<String> IN_PROJECTION = List.of("query", "key", "value");
 
     private TorchLayout() {}
 
@@ -147,9 +148,9 @@ public final class TorchLayout {
         void layer(String stack, int index, boolean decoder) {
             String ours = stack + "_layer" + index + "_";
             String torch = "transformer." + stack + ".layers." + index + ".";
-            attention(ours + "selfAttention", torch + "self_attn");
+            attention(ours + "selfAttention", torch + "self_attn", false);
             if (decoder) {
-                attention(ours + "crossAttention", torch + "multihead_attn");
+                attention(ours + "crossAttention", torch + "multihead_attn", true);
             }
             linear(ours + "feedForward_expand", torch + "linear1");
             linear(ours + "feedForward_contract", torch + "linear2");
@@ -160,15 +161,23 @@ public final class TorchLayout {
             norm(ours + "feedForwardNorm_norm", torch + (decoder ? "norm3" : "norm2"));
         }
 
-        void attention(String ours, String torch) {
-            for (String kind : List.of("weight", "bias")) {
+        /** Our in-projection is torch's, stacked alike; cross-attention's is Q then K | V. */
+        void attention(String ours, String torch, boolean cross) {
+            String p = ours + "_";
+            if (cross) {
                 add(
-                        torch + ".in_proj_" + kind,
-                        IN_PROJECTION.stream()
-                                .map(p -> ours + "_" + p + "_" + kind)
-                                .toArray(String[]::new));
+                        torch + ".in_proj_weight",
+                        p + AttentionLayout.QUERY_WEIGHT,
+                        p + AttentionLayout.KEY_VALUE_WEIGHT);
+                add(
+                        torch + ".in_proj_bias",
+                        p + AttentionLayout.QUERY_BIAS,
+                        p + AttentionLayout.KEY_VALUE_BIAS);
+            } else {
+                add(torch + ".in_proj_weight", p + AttentionLayout.IN_PROJECTION_WEIGHT);
+                add(torch + ".in_proj_bias", p + AttentionLayout.IN_PROJECTION_BIAS);
             }
-            linear(ours + "_output", torch + ".out_proj");
+            linear(p + AttentionLayout.OUTPUT, torch + ".out_proj");
         }
 
         void linear(String ours, String torch) {
