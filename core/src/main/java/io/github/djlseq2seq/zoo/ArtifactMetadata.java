@@ -40,6 +40,7 @@ final class ArtifactMetadata {
     static final List<String> MODEL_FILES =
             List.of(
                     Seq2SeqArtifact.PARAMETERS,
+                    Seq2SeqArtifact.SAFETENSORS,
                     Seq2SeqArtifact.CONFIG,
                     Seq2SeqArtifact.TOKENIZER,
                     Seq2SeqArtifact.SOURCE_TOKENIZER,
@@ -71,9 +72,7 @@ final class ArtifactMetadata {
                 + "option.modelName="
                 + Seq2SeqArtifact.MODEL_NAME
                 + "\n"
-                + "# the BlockFactory loads and checks "
-                + Seq2SeqArtifact.PARAMETERS
-                + " itself\n"
+                + "# the BlockFactory loads and checks the parameters itself\n"
                 + "option.hasParameter=false\n"
                 + "beamSize="
                 + options.getBeamSize()

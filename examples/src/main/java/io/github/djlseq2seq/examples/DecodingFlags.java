@@ -4,6 +4,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.zoo.SafetensorsModel;
 import io.github.djlseq2seq.zoo.Seq2SeqArtifact;
 import io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ public class DecodingFlags {
 
     /** The help text of {@code --model}. */
     static final String MODEL_HELP =
-            "an exported model (directory or .zip), or the --out directory of a train run";
+            "an exported model (directory or .zip), the --out directory of a train run, or a"
+                    + " directory holding model.safetensors, config.json and tokenizer.json";
 
     @Option(names = "--beam", description = "beam size, 1 = greedy (default: the model's setting)")
     Integer beam;
@@ -107,19 +109,22 @@ public class DecodingFlags {
         // the translator factory reads these; check them before loading the model
         Seq2SeqTranslatorFactory.options(arguments);
         Criteria.Builder<I, O> criteria =
-                Criteria.builder()
-                        .setTypes(input, output)
-                        .optModelPath(model)
-                        .optEngine("PyTorch")
-                        .optTranslatorFactory(new DeferredTranslatorFactory());
+                SafetensorsModel.isModelDirectory(model)
+                        ? SafetensorsModel.criteria(model, input, output) // e.g. saved in PyTorch
+                        : Criteria.builder()
+                                .setTypes(input, output)
+                                .optModelPath(model)
+                                .optEngine("PyTorch")
+                                .optTranslatorFactory(new DeferredTranslatorFactory());
         arguments.forEach(criteria::optArgument);
         return criteria.build().loadModel();
     }
 
     /**
-     * Finds the exported model that {@code --model} names: the path itself when it is a zip or a
-     * directory holding {@code serving.properties}, or the {@code model/} subdirectory of a
-     * directory written by {@code train --out}.
+     * Finds the exported model that {@code --model} names: the path itself when it is a zip, a
+     * directory holding {@code serving.properties} or a safetensors model directory ({@link
+     * SafetensorsModel#isModelDirectory}), or the {@code model/} subdirectory of a directory
+     * written by {@code train --out}.
      *
      * @param path the {@code --model} value
      * @return the exported model
@@ -132,7 +137,8 @@ public class DecodingFlags {
         if (!Files.isDirectory(path)) {
             throw new IllegalArgumentException("model " + path + " does not exist");
         }
-        if (Files.isRegularFile(path.resolve(Seq2SeqArtifact.SERVING_PROPERTIES))) {
+        if (Files.isRegularFile(path.resolve(Seq2SeqArtifact.SERVING_PROPERTIES))
+                || SafetensorsModel.isModelDirectory(path)) {
             return path;
         }
         Path exported = path.resolve(TRAINED_MODEL);
