@@ -54,6 +54,25 @@ final class DecodingSession {
     }
 
     /**
+     * Encodes a batch, with the cache and renormalisation the options choose.
+     *
+     * @param model the model
+     * @param ps its parameter store
+     * @param manager the decode call's manager, which owns what the session keeps
+     * @param sourceIds the source ids {@code [B, S]}
+     * @param options {@link DecodingOptions#isIncremental} and {@link
+     *     DecodingOptions#isRenormalize}
+     */
+    DecodingSession(
+            Seq2SeqTransformer model,
+            ParameterStore ps,
+            NDManager manager,
+            NDArray sourceIds,
+            DecodingOptions options) {
+        this(model, ps, manager, sourceIds, options.isIncremental(), options.isRenormalize());
+    }
+
+    /**
      * Encodes a batch.
      *
      * @param model the model

@@ -15,6 +15,7 @@ import io.github.djlseq2seq.data.MarianTokenizer;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.LengthNormalization;
+import io.github.djlseq2seq.inference.Seq2SeqRequestTranslator;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.model.FeedForwardActivation;
 import io.github.djlseq2seq.model.NormPlacement;
@@ -98,9 +99,27 @@ public final class MarianCheckpoint {
      * @return the criteria
      */
     public static Criteria<String, String> criteria(Path dir, Map<String, ?> arguments) {
-        Criteria.Builder<String, String> b =
+        return criteria(dir, String.class, String.class, arguments);
+    }
+
+    /**
+     * Makes DJL criteria that load the checkpoint with any of the translator's types: {@code String
+     * → String} or {@code TranslationRequest → TranslationResult} (per-call options, target
+     * prefixes, n-best lists).
+     *
+     * @param dir the checkpoint directory
+     * @param input the translator's input type
+     * @param output the translator's output type
+     * @param arguments decoding arguments that override generation_config.json
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the criteria
+     */
+    public static <I, O> Criteria<I, O> criteria(
+            Path dir, Class<I> input, Class<O> output, Map<String, ?> arguments) {
+        Criteria.Builder<I, O> b =
                 Criteria.builder()
-                        .setTypes(String.class, String.class)
+                        .setTypes(input, output)
                         .optModelPath(dir)
                         .optEngine("PyTorch")
                         .optOption("hasParameter", "false")
@@ -320,6 +339,23 @@ public final class MarianCheckpoint {
         List<Seq2SeqTokenizer> tokenizers = tokenizers(dir);
         DecodingOptions options = Seq2SeqTranslatorFactory.options(decodingOptions(dir), arguments);
         return new Seq2SeqTranslator(tokenizers.get(0), tokenizers.get(1), options);
+    }
+
+    /**
+     * Makes the request translator ({@code TranslationRequest → TranslationResult}): the
+     * checkpoint's tokenizers (the target one also tokenizes prefixes), and its generation settings
+     * overridden by the arguments as the options of requests that bring none.
+     *
+     * @param dir the checkpoint directory
+     * @param arguments decoding arguments (see {@link Seq2SeqTranslatorFactory#options(Map)})
+     * @return the translator
+     * @throws IOException if a file cannot be read
+     */
+    public static Seq2SeqRequestTranslator requestTranslator(Path dir, Map<String, ?> arguments)
+            throws IOException {
+        List<Seq2SeqTokenizer> tokenizers = tokenizers(dir);
+        DecodingOptions options = Seq2SeqTranslatorFactory.options(decodingOptions(dir), arguments);
+        return new Seq2SeqRequestTranslator(tokenizers.get(0), tokenizers.get(1), options);
     }
 
     private static JsonObject json(Path file) throws IOException {

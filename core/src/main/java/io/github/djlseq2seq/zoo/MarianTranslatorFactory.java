@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Makes the translator of a Hugging Face MarianMT checkpoint: its SentencePiece tokenizers, and
  * generation_config.json's settings overridden by the criteria arguments (see {@link
- * MarianCheckpoint#translator}).
+ * MarianCheckpoint#translator}); {@code String → String} or {@code TranslationRequest →
+ * TranslationResult} (see {@link MarianCheckpoint#requestTranslator}).
  */
 public class MarianTranslatorFactory extends Seq2SeqTranslatorFactory {
 
@@ -19,13 +20,13 @@ public class MarianTranslatorFactory extends Seq2SeqTranslatorFactory {
     @SuppressWarnings("unchecked")
     public <I, O> Translator<I, O> newInstance(
             Class<I> input, Class<O> output, Model model, Map<String, ?> arguments) {
-        if (input != String.class || output != String.class) {
-            throw new IllegalArgumentException(
-                    "Marian models translate String to String, not " + input + " to " + output);
-        }
+        boolean requests = isRequests(input, output);
         Path dir = model.getModelPath();
         try {
-            return (Translator<I, O>) MarianCheckpoint.translator(dir, arguments);
+            return (Translator<I, O>)
+                    (requests
+                            ? MarianCheckpoint.requestTranslator(dir, arguments)
+                            : MarianCheckpoint.translator(dir, arguments));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

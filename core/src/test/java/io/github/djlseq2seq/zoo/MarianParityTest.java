@@ -19,6 +19,8 @@ import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.GreedyDecoder;
 import io.github.djlseq2seq.inference.Hypothesis;
 import io.github.djlseq2seq.inference.SequenceDecoder;
+import io.github.djlseq2seq.inference.TranslationRequest;
+import io.github.djlseq2seq.inference.TranslationResult;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -201,6 +203,45 @@ public class MarianParityTest {
                             key + " " + i);
                 }
             }
+        }
+    }
+
+    @Test
+    public void requestCriteriaGiveTheNBestAndFollowAPrefix() throws Exception {
+        MarianFixture fixture = MarianFixture.open("tiny");
+        List<String> inputs = new ArrayList<>();
+        fixture.reference.getAsJsonArray("inputs").forEach(e -> inputs.add(e.getAsString()));
+        JsonArray expected = fixture.reference.getAsJsonArray("beam");
+        Seq2SeqTokenizer target = MarianCheckpoint.tokenizers(fixture.dir).get(1);
+        try (ZooModel<TranslationRequest, TranslationResult> model =
+                        MarianCheckpoint.criteria(
+                                        fixture.dir,
+                                        TranslationRequest.class,
+                                        TranslationResult.class,
+                                        Map.of("nBest", 3))
+                                .loadModel();
+                Predictor<TranslationRequest, TranslationResult> predictor = model.newPredictor()) {
+            for (int i = 0; i < inputs.size(); i++) {
+                JsonObject want = expected.get(i).getAsJsonObject();
+                TranslationResult result = predictor.predict(new TranslationRequest(inputs.get(i)));
+                List<TranslationResult.Candidate> candidates = result.getCandidates();
+                assertEquals(candidates.size(), 3, "n-best of beam 3, input " + i);
+                assertEquals(result.getText(), want.get("text").getAsString(), "input " + i);
+                assertEquals( // len^alpha and the source without START, as generate()
+                        candidates.get(0).normalizedScore(), want.get("score").getAsDouble(), 1e-4);
+                assertTrue(
+                        candidates.get(1).normalizedScore() <= candidates.get(0).normalizedScore()
+                                && candidates.get(2).normalizedScore()
+                                        <= candidates.get(1).normalizedScore(),
+                        "best first");
+            }
+            String prefix = "nes"; // not the beam output of input 0
+            int[] forced = target.encode(prefix);
+            TranslationResult result =
+                    predictor.predict(new TranslationRequest(inputs.get(0), prefix, null));
+            int[] tokens = result.getCandidates().get(0).tokens();
+            assertEquals(Arrays.copyOf(tokens, forced.length), forced, result.getText());
+            assertTrue(result.getText().startsWith(prefix), result.getText());
         }
     }
 }
