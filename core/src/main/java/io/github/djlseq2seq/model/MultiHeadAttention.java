@@ -10,6 +10,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.djlseq2seq.precision.MatrixProducts;
+import io.github.djlseq2seq.precision.Precision;
 
 /**
  * Multi-head scaled dot-product attention, used both as self-attention (query = memory) and as
@@ -29,6 +31,7 @@ public class MultiHeadAttention extends AbstractBlock {
     private final int modelDim;
     private final int numHeads;
     private final float dropout;
+    private final MatrixProducts products;
     private final Linear queryProjection;
     private final Linear keyProjection;
     private final Linear valueProjection;
@@ -39,6 +42,7 @@ public class MultiHeadAttention extends AbstractBlock {
         modelDim = builder.modelDim;
         numHeads = builder.numHeads;
         dropout = builder.dropout;
+        products = MatrixProducts.of(builder.precision);
         queryProjection = addChildBlock("query", Linear.builder().setUnits(modelDim).build());
         keyProjection = addChildBlock("key", Linear.builder().setUnits(modelDim).build());
         valueProjection = addChildBlock("value", Linear.builder().setUnits(modelDim).build());
@@ -78,8 +82,8 @@ public class MultiHeadAttention extends AbstractBlock {
      * @return keys and values, each {@code [B, H, S, D/H]}
      */
     public NDList projectKeyValue(ParameterStore parameterStore, NDArray memory, boolean training) {
-        NDArray k = keyProjection.forward(parameterStore, new NDList(memory), training).head();
-        NDArray v = valueProjection.forward(parameterStore, new NDList(memory), training).head();
+        NDArray k = Layers.linear(parameterStore, products, keyProjection, memory, training);
+        NDArray v = Layers.linear(parameterStore, products, valueProjection, memory, training);
         return new NDList(splitHeads(k), splitHeads(v));
     }
 
@@ -100,9 +104,9 @@ public class MultiHeadAttention extends AbstractBlock {
             NDArray bias,
             boolean training) {
         int headDim = modelDim / numHeads;
-        NDArray q = queryProjection.forward(parameterStore, new NDList(query), training).head();
+        NDArray q = Layers.linear(parameterStore, products, queryProjection, query, training);
         q = splitHeads(q).mul(1.0 / Math.sqrt(headDim)); // [B, H, T, Dh], pre-scaled
-        NDArray scores = q.matMul(keyValue.get(0).transpose(0, 1, 3, 2)); // [B, H, T, S]
+        NDArray scores = products.matMul(q, keyValue.get(0).transpose(0, 1, 3, 2)); // [B, H, T, S]
         if (bias != null) {
             scores = scores.add(bias);
         }
@@ -110,10 +114,10 @@ public class MultiHeadAttention extends AbstractBlock {
         if (dropout > 0) {
             weights = Dropout.dropout(weights, dropout, training).head();
         }
-        NDArray context = weights.matMul(keyValue.get(1)); // [B, H, T, Dh]
+        NDArray context = products.matMul(weights, keyValue.get(1)); // [B, H, T, Dh]
         Shape s = context.getShape();
         context = context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), modelDim); // [B,T,D]
-        return outputProjection.forward(parameterStore, new NDList(context), training).head();
+        return Layers.linear(parameterStore, products, outputProjection, context, training);
     }
 
     /** [B, T, D] → [B, H, T, D/H]. */
@@ -145,6 +149,7 @@ public class MultiHeadAttention extends AbstractBlock {
         private int modelDim;
         private int numHeads;
         private float dropout;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
 
@@ -178,6 +183,17 @@ public class MultiHeadAttention extends AbstractBlock {
          */
         public Builder optDropout(float dropout) {
             this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Sets the precision of the matrix products (default {@link Precision#FP32}).
+         *
+         * @param precision the precision, already resolved for the device
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
             return this;
         }
 
