@@ -28,7 +28,7 @@ public class EncoderLayer extends AbstractBlock {
 
     EncoderLayer(TransformerConfig config, Precision precision) {
         super(VERSION);
-        selfAttention = addChildBlock("selfAttention", Layers.attention(config, precision));
+        selfAttention = addChildBlock("selfAttention", Layers.selfAttention(config, precision));
         selfAttentionConnection = addChildBlock("selfAttentionNorm", Layers.connection(config));
         feedForward = addChildBlock("feedForward", Layers.feedForward(config, precision));
         feedForwardConnection = addChildBlock("feedForwardNorm", Layers.connection(config));

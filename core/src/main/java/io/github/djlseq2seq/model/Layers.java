@@ -11,12 +11,22 @@ final class Layers {
 
     private Layers() {}
 
-    static MultiHeadAttention attention(TransformerConfig config, Precision precision) {
+    static MultiHeadAttention selfAttention(TransformerConfig config, Precision precision) {
+        return attention(config, false, precision);
+    }
+
+    static MultiHeadAttention crossAttention(TransformerConfig config, Precision precision) {
+        return attention(config, true, precision);
+    }
+
+    private static MultiHeadAttention attention(
+            TransformerConfig config, boolean cross, Precision precision) {
         return MultiHeadAttention.builder()
                 .setModelDim(config.modelDim())
                 .setNumHeads(config.numHeads())
                 .optDropout(config.dropout())
                 .optPrecision(precision)
+                .optCross(cross)
                 .build();
     }
 
