@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,57 +36,16 @@ final class Bf16Products implements MatrixProducts {
     static final Bf16Products INSTANCE = new Bf16Products();
 
     /** bfloat16 and float32 as TorchScript's serialised code writes them (c10::ScalarType). */
-    private static final String TO_BF16 = "15";
+    private static final int BF16 = 15;
 
-    private static final String TO_FP32 = "6";
+    private static final int FP32 = 6;
 
-    private static final byte[] LINEAR =
-            TorchScriptArchive.write(
-                    "Bf16Linear",
-                    "  def forward(self: __torch__.Bf16Linear,\n"
-                            + "    x: Tensor,\n"
-                            + "    w: Tensor,\n"
-                            + "    b: Tensor) -> Tensor:\n"
-                            + "    _0 = torch.linear(torch.to(x, "
-                            + TO_BF16
-                            + "), torch.to(w, "
-                            + TO_BF16
-                            + "), torch.to(b, "
-                            + TO_BF16
-                            + "))\n"
-                            + "    return torch.to(_0, "
-                            + TO_FP32
-                            + ")\n");
+    private static final byte[] LINEAR = module("Bf16Linear", "torch.linear", "x", "w", "b");
 
     private static final byte[] LINEAR_NO_BIAS =
-            TorchScriptArchive.write(
-                    "Bf16LinearNoBias",
-                    "  def forward(self: __torch__.Bf16LinearNoBias,\n"
-                            + "    x: Tensor,\n"
-                            + "    w: Tensor) -> Tensor:\n"
-                            + "    _0 = torch.linear(torch.to(x, "
-                            + TO_BF16
-                            + "), torch.to(w, "
-                            + TO_BF16
-                            + "))\n"
-                            + "    return torch.to(_0, "
-                            + TO_FP32
-                            + ")\n");
+            module("Bf16LinearNoBias", "torch.linear", "x", "w");
 
-    private static final byte[] MAT_MUL =
-            TorchScriptArchive.write(
-                    "Bf16MatMul",
-                    "  def forward(self: __torch__.Bf16MatMul,\n"
-                            + "    a: Tensor,\n"
-                            + "    b: Tensor) -> Tensor:\n"
-                            + "    _0 = torch.matmul(torch.to(a, "
-                            + TO_BF16
-                            + "), torch.to(b, "
-                            + TO_BF16
-                            + "))\n"
-                            + "    return torch.to(_0, "
-                            + TO_FP32
-                            + ")\n");
+    private static final byte[] MAT_MUL = module("Bf16MatMul", "torch.matmul", "a", "b");
 
     private final Map<Device, Modules> modules = new ConcurrentHashMap<>();
 
@@ -127,6 +87,30 @@ final class Bf16Products implements MatrixProducts {
      */
     private static NDArray plain(NDArray x) {
         return x.getName() == null || x.getName().matches("\\w*") ? x : x.reshape(x.getShape());
+    }
+
+    /**
+     * Writes a module whose forward casts its tensor inputs to bf16, applies one operator and casts
+     * the result to fp32, e.g. for {@code ("Bf16MatMul", "torch.matmul", "a", "b")}:
+     *
+     * <pre>
+     *   def forward(self: __torch__.Bf16MatMul,
+     *     a: Tensor,
+     *     b: Tensor) -> Tensor:
+     *     _0 = torch.matmul(torch.to(a, 15), torch.to(b, 15))
+     *     return torch.to(_0, 6)
+     * </pre>
+     */
+    private static byte[] module(String className, String operator, String... inputs) {
+        StringBuilder code = new StringBuilder("  def forward(self: __torch__." + className);
+        StringJoiner casts = new StringJoiner(", ", operator + "(", ")");
+        for (String input : inputs) {
+            code.append(",\n    ").append(input).append(": Tensor");
+            casts.add("torch.to(" + input + ", " + BF16 + ")");
+        }
+        code.append(") -> Tensor:\n    _0 = ").append(casts).append('\n');
+        code.append("    return torch.to(_0, ").append(FP32).append(")\n");
+        return TorchScriptArchive.write(className, code.toString());
     }
 
     private Modules modules(Device device) {
