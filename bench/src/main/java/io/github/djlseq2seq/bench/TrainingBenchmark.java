@@ -81,7 +81,11 @@ public final class TrainingBenchmark {
         CpuShare others = null;
         double othersPercent = Double.NaN;
         try (Model model = Model.newInstance("bench-base-cpu")) {
-            Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config).build();
+            Seq2SeqTransformer block =
+                    Seq2SeqTransformer.builder()
+                            .setConfig(config)
+                            .optPrecision(settings.getPrecision())
+                            .build();
             model.setBlock(block);
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 Engine.getInstance().setRandomSeed(42);

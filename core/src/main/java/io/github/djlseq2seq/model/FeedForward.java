@@ -11,6 +11,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.djlseq2seq.precision.MatrixProducts;
+import io.github.djlseq2seq.precision.Precision;
 
 /**
  * The position-wise feed-forward network {@code FFN(x) = W2 dropout(ReLU(W1 x + b1)) + b2}.
@@ -22,12 +24,14 @@ public class FeedForward extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final float dropout;
+    private final MatrixProducts products;
     private final Linear expand;
     private final Linear contract;
 
     FeedForward(Builder builder) {
         super(VERSION);
         dropout = builder.dropout;
+        products = MatrixProducts.of(builder.precision);
         expand = addChildBlock("expand", Linear.builder().setUnits(builder.hiddenDim).build());
         contract = addChildBlock("contract", Linear.builder().setUnits(builder.modelDim).build());
     }
@@ -48,12 +52,15 @@ public class FeedForward extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        NDArray h = expand.forward(parameterStore, inputs, training).head(); // [B, T, F]
+        NDArray h =
+                Layers.linear(
+                        parameterStore, products, expand, inputs.head(), training); // [B, T, F]
         h = Activation.relu(h);
         if (dropout > 0) {
             h = Dropout.dropout(h, dropout, training).head();
         }
-        return contract.forward(parameterStore, new NDList(h), training); // [B, T, D]
+        return new NDList(
+                Layers.linear(parameterStore, products, contract, h, training)); // [B, T, D]
     }
 
     /** {@inheritDoc} */
@@ -75,6 +82,7 @@ public class FeedForward extends AbstractBlock {
         private int modelDim;
         private int hiddenDim;
         private float dropout;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
 
@@ -108,6 +116,17 @@ public class FeedForward extends AbstractBlock {
          */
         public Builder optDropout(float dropout) {
             this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Sets the precision of the matrix products (default {@link Precision#FP32}).
+         *
+         * @param precision the precision, already resolved for the device
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
             return this;
         }
 

@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.djlseq2seq.precision.MatrixProducts;
+import io.github.djlseq2seq.precision.Precision;
 
 /**
  * The output projection ("generator"): decoder states {@code [B, T, D]} to target-vocabulary logits
@@ -24,10 +25,12 @@ public class OutputProjection extends AbstractBlock {
     private final int vocabSize;
     private final Parameter weight;
     private final Parameter bias;
+    private final MatrixProducts products;
 
     OutputProjection(Builder builder) {
         super(VERSION);
         vocabSize = builder.vocabSize;
+        products = MatrixProducts.of(builder.precision);
         if (builder.tiedEmbedding != null) {
             weight = builder.tiedEmbedding.getWeight();
             bias = null;
@@ -82,7 +85,7 @@ public class OutputProjection extends AbstractBlock {
         NDArray x = inputs.head(); // [B, T, D]
         NDArray w = ps.getValue(weight, x.getDevice(), training); // [V, D]
         NDArray b = isTied() ? null : ps.getValue(bias, x.getDevice(), training); // [V]
-        return Linear.linear(x, w, b); // [B, T, V]
+        return new NDList(products.linear(x, w, b)); // [B, T, V]
     }
 
     /** {@inheritDoc} */
@@ -96,6 +99,7 @@ public class OutputProjection extends AbstractBlock {
     public static final class Builder {
         private int vocabSize;
         private TokenEmbedding tiedEmbedding;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
 
@@ -118,6 +122,17 @@ public class OutputProjection extends AbstractBlock {
          */
         public Builder optTiedEmbedding(TokenEmbedding embedding) {
             this.tiedEmbedding = embedding;
+            return this;
+        }
+
+        /**
+         * Sets the precision of the matrix products (default {@link Precision#FP32}).
+         *
+         * @param precision the precision, already resolved for the device
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
             return this;
         }
 

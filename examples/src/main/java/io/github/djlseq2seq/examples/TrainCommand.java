@@ -3,6 +3,7 @@ package io.github.djlseq2seq.examples;
 import io.github.djlseq2seq.data.ParallelTsvReader;
 import io.github.djlseq2seq.data.TextPair;
 import io.github.djlseq2seq.inference.DecodingOptions;
+import io.github.djlseq2seq.precision.Precision;
 import io.github.djlseq2seq.train.ResumeConflictException;
 import io.github.djlseq2seq.train.RunRecord;
 import io.github.djlseq2seq.train.Seq2SeqTraining;
@@ -126,6 +127,12 @@ public final class TrainCommand implements Callable<Integer> {
                             + " (parameters untouched, each logged) before training stops"
                             + " (default: ${DEFAULT-VALUE})")
     int maxSkippedBatches = 10;
+
+    @Option(
+            names = "--precision",
+            converter = PrecisionConverter.class,
+            description = PrecisionConverter.HELP + " (default: ${DEFAULT-VALUE})")
+    Precision precision = Precision.FP32;
 
     @Option(
             names = "--samples",
@@ -269,6 +276,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (pass.test("--max-skipped-batches")) {
             s.optMaxSkippedBatches(maxSkippedBatches);
+        }
+        if (pass.test("--precision")) {
+            s.optPrecision(precision);
         }
         return s.build();
     }
