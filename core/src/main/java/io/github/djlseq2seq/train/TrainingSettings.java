@@ -33,7 +33,8 @@ public final class TrainingSettings {
                     "decay",
                     "clipNorm",
                     "labelSmoothing",
-                    "seed");
+                    "seed",
+                    "updateFreq");
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -51,6 +52,7 @@ public final class TrainingSettings {
     private final int checkpointEvery;
     private final int keepCheckpoints;
     private final int maxSkippedBatches;
+    private final int updateFreq;
     private final transient Set<String> given;
 
     private TrainingSettings(Builder b) {
@@ -67,6 +69,7 @@ public final class TrainingSettings {
         checkpointEvery = b.checkpointEvery;
         keepCheckpoints = b.keepCheckpoints;
         maxSkippedBatches = b.maxSkippedBatches;
+        updateFreq = b.updateFreq;
         given = Collections.unmodifiableSet(new LinkedHashSet<>(b.given));
     }
 
@@ -165,6 +168,14 @@ public final class TrainingSettings {
     }
 
     /**
+     * @return how many batches one optimizer step accumulates gradients over (1: every batch is a
+     *     step)
+     */
+    public int getUpdateFreq() {
+        return updateFreq;
+    }
+
+    /**
      * @return how the learning rate falls after warmup
      */
     public Decay getDecay() {
@@ -260,6 +271,7 @@ public final class TrainingSettings {
         b.checkpointEvery = checkpointEvery;
         b.keepCheckpoints = keepCheckpoints;
         b.maxSkippedBatches = maxSkippedBatches;
+        b.updateFreq = updateFreq;
         return b;
     }
 
@@ -286,6 +298,7 @@ public final class TrainingSettings {
         private int checkpointEvery;
         private int keepCheckpoints = 2;
         private int maxSkippedBatches;
+        private int updateFreq = 1;
         private final Set<String> given = new LinkedHashSet<>();
 
         Builder() {}
@@ -439,6 +452,23 @@ public final class TrainingSettings {
         }
 
         /**
+         * Sets how many batches (micro-batches) one optimizer step accumulates gradients over, as
+         * fairseq's {@code --update-freq} (default 1). The step's loss is the sum of the token
+         * losses of all its micro-batches divided by all their target tokens, so N micro-batches
+         * give the update one batch of their concatenation would give; clipping and the NaN check
+         * see the accumulated gradient, and steps count optimizer updates. A run cannot change it
+         * on resume.
+         *
+         * @param count the micro-batches per optimizer step, 1 or more
+         * @return this builder
+         */
+        public Builder optUpdateFreq(int count) {
+            given.add("updateFreq");
+            updateFreq = count;
+            return this;
+        }
+
+        /**
          * Sets how the learning rate falls after warmup (default {@link Decay#INVERSE_SQRT});
          * {@link Decay#LINEAR_TO_BUDGET} needs a step or time budget.
          *
@@ -476,6 +506,7 @@ public final class TrainingSettings {
             check(
                     maxSkippedBatches >= 0,
                     "maxSkippedBatches must be ≥ 0, got " + maxSkippedBatches);
+            check(updateFreq > 0, "updateFreq must be positive, got " + updateFreq);
             return new TrainingSettings(this);
         }
 

@@ -128,6 +128,14 @@ public final class TrainCommand implements Callable<Integer> {
     int maxSkippedBatches = 10;
 
     @Option(
+            names = "--update-freq",
+            description =
+                    "batches whose gradients one optimizer step accumulates (loss normalised over"
+                            + " all their target tokens), as fairseq's --update-freq"
+                            + " (default: ${DEFAULT-VALUE})")
+    int updateFreq = 1;
+
+    @Option(
             names = "--samples",
             description = "dev sentences translated at the end (default: ${DEFAULT-VALUE})")
     int samples = 5;
@@ -173,6 +181,7 @@ public final class TrainCommand implements Callable<Integer> {
                     Map.entry("decay", "--decay"),
                     Map.entry("labelSmoothing", "--label-smoothing"),
                     Map.entry("clipNorm", "--clip-norm"),
+                    Map.entry("updateFreq", "--update-freq"),
                     Map.entry("seed", "--seed"));
 
     /** {@inheritDoc} */
@@ -269,6 +278,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (pass.test("--max-skipped-batches")) {
             s.optMaxSkippedBatches(maxSkippedBatches);
+        }
+        if (pass.test("--update-freq")) {
+            s.optUpdateFreq(updateFreq);
         }
         return s.build();
     }
