@@ -261,6 +261,21 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Returns the parameter file of a checkpoint directory.
+     *
+     * @param checkpoint a checkpoint directory
+     * @return its {@code parameters.params}
+     */
+    public static Path parametersOf(Path checkpoint) {
+        return checkpoint.resolve(PARAMETERS);
+    }
+
+    /** The complete step checkpoints, oldest first. */
+    List<Path> steps() throws IOException {
+        return list();
+    }
+
     private List<Path> list() throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();

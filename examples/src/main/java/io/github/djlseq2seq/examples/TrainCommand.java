@@ -128,6 +128,13 @@ public final class TrainCommand implements Callable<Integer> {
     int maxSkippedBatches = 10;
 
     @Option(
+            names = "--keep-checkpoints",
+            description =
+                    "step checkpoints kept besides best/ (keep more to average them with the"
+                            + " average command) (default: ${DEFAULT-VALUE})")
+    int keepCheckpoints = 2;
+
+    @Option(
             names = "--update-freq",
             description =
                     "batches whose gradients one optimizer step accumulates (loss normalised over"
@@ -278,6 +285,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (pass.test("--max-skipped-batches")) {
             s.optMaxSkippedBatches(maxSkippedBatches);
+        }
+        if (pass.test("--keep-checkpoints")) {
+            s.optKeepCheckpoints(keepCheckpoints);
         }
         if (pass.test("--update-freq")) {
             s.optUpdateFreq(updateFreq);
