@@ -198,7 +198,15 @@ public final class Checkpoints {
         List<String> ids = new ArrayList<>();
         for (String name : state.optimizerIds) {
             if (!parameters.contains(name)) {
-                throw new IOException(checkpoint.resolve(STATE) + ": unknown parameter " + name);
+                throw new IOException(
+                        checkpoint.resolve(STATE)
+                                + ": unknown parameter "
+                                + name
+                                + (name.matches(".*Attention_0[1-3](query|key|value)_(weight|bias)")
+                                        ? " (Adam moments of the separate Q/K/V layout, before"
+                                                + " the fused in-projection: such a run cannot be"
+                                                + " resumed; export or average its checkpoints)"
+                                        : ""));
             }
             ids.add(parameters.get(name).getId());
         }
