@@ -40,6 +40,7 @@ final class ArtifactMetadata {
     static final List<String> MODEL_FILES =
             List.of(
                     Seq2SeqArtifact.PARAMETERS,
+                    Seq2SeqArtifact.SAFETENSORS,
                     Seq2SeqArtifact.CONFIG,
                     Seq2SeqArtifact.TOKENIZER,
                     Seq2SeqArtifact.SOURCE_TOKENIZER,
@@ -71,9 +72,7 @@ final class ArtifactMetadata {
                 + "option.modelName="
                 + Seq2SeqArtifact.MODEL_NAME
                 + "\n"
-                + "# the BlockFactory loads and checks "
-                + Seq2SeqArtifact.PARAMETERS
-                + " itself\n"
+                + "# the BlockFactory loads and checks the parameters itself\n"
                 + "option.hasParameter=false\n"
                 + "beamSize="
                 + options.getBeamSize()
@@ -92,7 +91,22 @@ final class ArtifactMetadata {
                 + "\n"
                 + "truncateSource="
                 + options.isTruncateSource()
-                + "\n";
+                + "\n"
+                + steering(options);
+    }
+
+    /** The n-best and sampling lines of serving.properties, when they differ from the defaults. */
+    private static String steering(DecodingOptions options) {
+        String out = options.getNBest() > 1 ? "nBest=" + options.getNBest() + "\n" : "";
+        if (!options.isSample()) {
+            return out;
+        }
+        return out
+                + "sample=true\n"
+                + ("temperature=" + options.getTemperature() + "\n")
+                + ("topK=" + options.getTopK() + "\n")
+                + ("topP=" + options.getTopP() + "\n")
+                + ("seed=" + options.getSeed() + "\n");
     }
 
     /**

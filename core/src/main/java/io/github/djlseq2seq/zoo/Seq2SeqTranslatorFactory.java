@@ -7,7 +7,10 @@ import ai.djl.util.Pair;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.data.Tokenizers;
 import io.github.djlseq2seq.inference.DecodingOptions;
+import io.github.djlseq2seq.inference.Seq2SeqRequestTranslator;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.inference.TranslationRequest;
+import io.github.djlseq2seq.inference.TranslationResult;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
 import java.io.IOException;
@@ -23,7 +26,13 @@ import java.util.Set;
  * Creates the {@link Seq2SeqTranslator} of an exported model: reads its tokenizer(s), checks them
  * against the model's vocabulary sizes, and takes decoding options from the Criteria arguments or
  * {@code serving.properties} ({@code beamSize}, {@code lengthPenalty}, {@code maxLengthRatio},
- * {@code maxLengthOffset}, {@code noRepeatNgramSize}, {@code truncateSource}).
+ * {@code maxLengthOffset}, {@code noRepeatNgramSize}, {@code truncateSource}, {@code nBest}, {@code
+ * sample}, {@code temperature}, {@code topK}, {@code topP}, {@code seed}). Here {@code beamSize} is
+ * the model's default: an {@code nBest} above it raises the beam to {@code nBest}.
+ *
+ * <p>Types: {@code String → String} ({@link Seq2SeqTranslator}) and {@code TranslationRequest →
+ * TranslationResult} ({@link Seq2SeqRequestTranslator}: per-call options, target prefixes, n-best
+ * lists with scores).
  *
  * <p>DJL picks the translator factory before it reads {@code serving.properties}, from the Criteria
  * and the artifact's arguments only. {@link Seq2SeqRepositoryFactory} supplies that argument for an
@@ -38,7 +47,9 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
     /** {@inheritDoc} */
     @Override
     public Set<Pair<Type, Type>> getSupportedTypes() {
-        return Set.of(new Pair<>(String.class, String.class));
+        return Set.of(
+                new Pair<>(String.class, String.class),
+                new Pair<>(TranslationRequest.class, TranslationResult.class));
     }
 
     /** {@inheritDoc} */
@@ -46,9 +57,12 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
     @SuppressWarnings("unchecked")
     public <I, O> Translator<I, O> newInstance(
             Class<I> input, Class<O> output, Model model, Map<String, ?> arguments) {
-        if (input != String.class || output != String.class) {
+        boolean text = input == String.class && output == String.class;
+        boolean requests = input == TranslationRequest.class && output == TranslationResult.class;
+        if (!text && !requests) {
             throw new IllegalArgumentException(
-                    "djl-seq2seq models translate String to String, not "
+                    "djl-seq2seq models translate String to String or TranslationRequest to"
+                            + " TranslationResult, not "
                             + input
                             + " to "
                             + output);
@@ -56,6 +70,11 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
         Path dir = model.getModelPath();
         TransformerConfig config = ((Seq2SeqTransformer) model.getBlock()).getConfig();
         List<Seq2SeqTokenizer> tokenizers = tokenizers(dir, config);
+        if (requests) {
+            return (Translator<I, O>)
+                    new Seq2SeqRequestTranslator(
+                            tokenizers.get(0), tokenizers.get(1), options(arguments));
+        }
         return (Translator<I, O>)
                 new Seq2SeqTranslator(tokenizers.get(0), tokenizers.get(1), options(arguments));
     }
@@ -133,8 +152,13 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
      */
     public static DecodingOptions options(Map<String, ?> arguments) {
         DecodingOptions.Builder b = DecodingOptions.builder();
-        if (arguments.containsKey("beamSize")) {
-            b.optBeamSize(Integer.parseInt(arguments.get("beamSize").toString()));
+        int nBest = 1;
+        if (arguments.containsKey("nBest")) {
+            nBest = Integer.parseInt(arguments.get("nBest").toString());
+            b.optNBest(nBest);
+        }
+        if (arguments.containsKey("beamSize")) { // the model's default, raised to nBest
+            b.optBeamSize(Math.max(nBest, Integer.parseInt(arguments.get("beamSize").toString())));
         }
         if (arguments.containsKey("lengthPenalty")) {
             b.optLengthPenalty(Float.parseFloat(arguments.get("lengthPenalty").toString()));
@@ -151,6 +175,26 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
         if (arguments.containsKey("noRepeatNgramSize")) {
             b.optNoRepeatNgramSize(Integer.parseInt(arguments.get("noRepeatNgramSize").toString()));
         }
+        samplingOptions(b, arguments);
         return b.build();
+    }
+
+    /** Reads the sampling arguments ({@code sample}, {@code temperature}, {@code topK}, …). */
+    private static void samplingOptions(DecodingOptions.Builder b, Map<String, ?> arguments) {
+        if (arguments.containsKey("sample")) {
+            b.optSample(Boolean.parseBoolean(arguments.get("sample").toString()));
+        }
+        if (arguments.containsKey("temperature")) {
+            b.optTemperature(Float.parseFloat(arguments.get("temperature").toString()));
+        }
+        if (arguments.containsKey("topK")) {
+            b.optTopK(Integer.parseInt(arguments.get("topK").toString()));
+        }
+        if (arguments.containsKey("topP")) {
+            b.optTopP(Float.parseFloat(arguments.get("topP").toString()));
+        }
+        if (arguments.containsKey("seed")) {
+            b.optSeed(Long.parseLong(arguments.get("seed").toString()));
+        }
     }
 }

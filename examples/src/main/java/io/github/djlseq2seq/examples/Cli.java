@@ -43,12 +43,33 @@ public final class Cli {
      * @return the exit status: 0 success, 1 failure, 2 usage error
      */
     public static int run(String... args) {
+        return run(commandLine(), args);
+    }
+
+    /**
+     * Creates the command line with the subcommands above; another application may add its own
+     * (e.g. {@code spark-translate}) and run it with {@link #run(CommandLine, String...)}.
+     *
+     * @return a new command line
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Cli());
+    }
+
+    /**
+     * Runs a subcommand of a command line with this CLI's error handling: {@code --stacktrace}
+     * prints the stack trace of a failure, which otherwise is one line {@code error: ...}.
+     *
+     * @param cli the command line, e.g. {@link #commandLine()} with more subcommands
+     * @param args the command line arguments
+     * @return the exit status: 0 success, 1 failure, 2 usage error
+     */
+    public static int run(CommandLine cli, String... args) {
         boolean trace = java.util.Arrays.asList(args).contains("--stacktrace");
         String[] rest =
                 java.util.Arrays.stream(args)
                         .filter(a -> !a.equals("--stacktrace"))
                         .toArray(String[]::new);
-        CommandLine cli = new CommandLine(new Cli());
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
                     if (trace) {
