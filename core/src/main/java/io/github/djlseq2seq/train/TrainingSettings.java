@@ -34,7 +34,8 @@ public final class TrainingSettings {
                     "decay",
                     "clipNorm",
                     "labelSmoothing",
-                    "seed");
+                    "seed",
+                    "updateFreq");
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -53,6 +54,7 @@ public final class TrainingSettings {
     private final int keepCheckpoints;
     private final int maxSkippedBatches;
     private final Precision precision;
+    private final int updateFreq;
     private final transient Set<String> given;
 
     private TrainingSettings(Builder b) {
@@ -70,6 +72,7 @@ public final class TrainingSettings {
         keepCheckpoints = b.keepCheckpoints;
         maxSkippedBatches = b.maxSkippedBatches;
         precision = b.precision;
+        updateFreq = b.updateFreq;
         given = Collections.unmodifiableSet(new LinkedHashSet<>(b.given));
     }
 
@@ -176,6 +179,14 @@ public final class TrainingSettings {
     }
 
     /**
+     * @return how many batches one optimizer step accumulates gradients over (1: every batch is a
+     *     step)
+     */
+    public int getUpdateFreq() {
+        return updateFreq;
+    }
+
+    /**
      * @return how the learning rate falls after warmup
      */
     public Decay getDecay() {
@@ -276,6 +287,7 @@ public final class TrainingSettings {
         b.keepCheckpoints = keepCheckpoints;
         b.maxSkippedBatches = maxSkippedBatches;
         b.precision = precision == null ? Precision.FP32 : precision; // older records: fp32
+        b.updateFreq = updateFreq;
         return b;
     }
 
@@ -303,6 +315,7 @@ public final class TrainingSettings {
         private int keepCheckpoints = 2;
         private int maxSkippedBatches;
         private Precision precision = Precision.FP32;
+        private int updateFreq = 1;
         private final Set<String> given = new LinkedHashSet<>();
 
         Builder() {}
@@ -472,6 +485,23 @@ public final class TrainingSettings {
         }
 
         /**
+         * Sets how many batches (micro-batches) one optimizer step accumulates gradients over, as
+         * fairseq's {@code --update-freq} (default 1). The step's loss is the sum of the token
+         * losses of all its micro-batches divided by all their target tokens, so N micro-batches
+         * give the update one batch of their concatenation would give; clipping and the NaN check
+         * see the accumulated gradient, and steps count optimizer updates. A run cannot change it
+         * on resume.
+         *
+         * @param count the micro-batches per optimizer step, 1 or more
+         * @return this builder
+         */
+        public Builder optUpdateFreq(int count) {
+            given.add("updateFreq");
+            updateFreq = count;
+            return this;
+        }
+
+        /**
          * Sets how the learning rate falls after warmup (default {@link Decay#INVERSE_SQRT});
          * {@link Decay#LINEAR_TO_BUDGET} needs a step or time budget.
          *
@@ -510,6 +540,7 @@ public final class TrainingSettings {
                     maxSkippedBatches >= 0,
                     "maxSkippedBatches must be ≥ 0, got " + maxSkippedBatches);
             check(precision != null, "precision must be set");
+            check(updateFreq > 0, "updateFreq must be positive, got " + updateFreq);
             return new TrainingSettings(this);
         }
 

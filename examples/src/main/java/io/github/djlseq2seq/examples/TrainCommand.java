@@ -135,6 +135,21 @@ public final class TrainCommand implements Callable<Integer> {
     Precision precision = Precision.FP32;
 
     @Option(
+            names = "--keep-checkpoints",
+            description =
+                    "step checkpoints kept besides best/ (keep more to average them with the"
+                            + " average command) (default: ${DEFAULT-VALUE})")
+    int keepCheckpoints = 2;
+
+    @Option(
+            names = "--update-freq",
+            description =
+                    "batches whose gradients one optimizer step accumulates (loss normalised over"
+                            + " all their target tokens), as fairseq's --update-freq"
+                            + " (default: ${DEFAULT-VALUE})")
+    int updateFreq = 1;
+
+    @Option(
             names = "--samples",
             description = "dev sentences translated at the end (default: ${DEFAULT-VALUE})")
     int samples = 5;
@@ -180,6 +195,7 @@ public final class TrainCommand implements Callable<Integer> {
                     Map.entry("decay", "--decay"),
                     Map.entry("labelSmoothing", "--label-smoothing"),
                     Map.entry("clipNorm", "--clip-norm"),
+                    Map.entry("updateFreq", "--update-freq"),
                     Map.entry("seed", "--seed"));
 
     /** {@inheritDoc} */
@@ -279,6 +295,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (pass.test("--precision")) {
             s.optPrecision(precision);
+        }
+        if (pass.test("--keep-checkpoints")) {
+            s.optKeepCheckpoints(keepCheckpoints);
+        }
+        if (pass.test("--update-freq")) {
+            s.optUpdateFreq(updateFreq);
         }
         return s.build();
     }
