@@ -72,6 +72,15 @@ public class Seq2SeqTranslator implements Translator<String, String> {
     }
 
     /**
+     * Returns the source-side tokenizer, e.g. to sort sentences by their token count.
+     *
+     * @return the tokenizer
+     */
+    public Seq2SeqTokenizer getSourceTokenizer() {
+        return sourceTokenizer;
+    }
+
+    /**
      * Returns the batchifier that pads the sentences' source ids with PAD into {@code [B, S]}.
      *
      * @return a {@link PaddingBatchifier}
