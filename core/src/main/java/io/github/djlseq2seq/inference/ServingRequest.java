@@ -293,6 +293,7 @@ public final class ServingRequest {
 
         private static final long serialVersionUID = 1L;
 
+        /** The HTTP-style status, 4xx. */
         private final int code;
 
         /**
