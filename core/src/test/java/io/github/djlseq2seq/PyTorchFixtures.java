@@ -13,14 +13,21 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.djlseq2seq.model.AttentionLayout;
+import io.github.djlseq2seq.model.AttentionLayout.Projection;
+import io.github.djlseq2seq.model.MultiHeadAttention;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +42,10 @@ import java.util.stream.Collectors;
 public final class PyTorchFixtures {
 
     private static final String FOLDER = "/io/github/djlseq2seq/reference/";
+
+    /** An attention parameter of the separate layout: prefix, projection, weight or bias. */
+    private static final Pattern SEPARATE =
+            Pattern.compile("(.*)\\d\\d(query|key|value|output)_(weight|bias)");
 
     private PyTorchFixtures() {}
 
@@ -166,6 +177,10 @@ public final class PyTorchFixtures {
      * Sets every parameter of an initialised block from the fixture's recipes, keyed by DJL's
      * parameter names; fails if a parameter is missing on either side or has another shape.
      *
+     * <p>The fixtures name attention parameters in the separate layout of {@link
+     * MultiHeadAttention}'s version 1 ({@code 01query_weight} … {@code 04output_bias}); they are
+     * stacked into today's layout with {@link AttentionLayout} first.
+     *
      * @param block the initialised block
      * @param parameters parameter name → recipe
      */
@@ -173,15 +188,53 @@ public final class PyTorchFixtures {
         Map<String, Parameter> ours =
                 block.getParameters().stream()
                         .collect(Collectors.toMap(p -> p.getKey(), p -> p.getValue(), (a, b) -> a));
-        assertEquals(
-                new TreeSet<>(ours.keySet()),
-                new TreeSet<>(parameters.keySet()),
-                "the block's parameters and the fixture's");
+        Map<String, float[]> values = new TreeMap<>();
+        Map<String, Shape> shapes = new TreeMap<>();
         for (Map.Entry<String, JsonElement> e : parameters.entrySet()) {
             JsonObject recipe = e.getValue().getAsJsonObject();
+            Matcher separate = SEPARATE.matcher(e.getKey());
+            if (!separate.matches()) {
+                values.put(e.getKey(), floats(recipe));
+                shapes.put(e.getKey(), shape(recipe));
+                continue;
+            }
+            String prefix = separate.group(1);
+            String role = separate.group(2);
+            boolean bias = separate.group(3).equals("bias");
+            if (role.equals(AttentionLayout.OUTPUT)) {
+                String name = prefix + "01" + role + "_" + separate.group(3);
+                values.put(name, floats(recipe));
+                shapes.put(name, shape(recipe));
+                continue;
+            }
+            boolean cross = ours.containsKey(prefix + AttentionLayout.KEY_VALUE_WEIGHT);
+            Projection projection = Projection.valueOf(role.toUpperCase(Locale.ROOT));
+            String name =
+                    prefix
+                            + (bias
+                                    ? AttentionLayout.biasName(cross, projection)
+                                    : AttentionLayout.weightName(cross, projection));
+            Shape stacked = ours.containsKey(name) ? ours.get(name).getArray().getShape() : null;
+            float[] part = floats(recipe);
+            if (stacked == null) { // let the name check below report it
+                values.put(e.getKey(), part);
+                shapes.put(e.getKey(), shape(recipe));
+                continue;
+            }
+            int dim = (int) shape(recipe).get(0);
+            float[] all = values.computeIfAbsent(name, k -> new float[(int) stacked.size()]);
+            int offset = AttentionLayout.rowOffset(cross, projection, dim) * (part.length / dim);
+            System.arraycopy(part, 0, all, offset, part.length);
+            shapes.put(name, stacked);
+        }
+        assertEquals(
+                new TreeSet<>(ours.keySet()),
+                new TreeSet<>(values.keySet()),
+                "the block's parameters and the fixture's");
+        for (Map.Entry<String, float[]> e : values.entrySet()) {
             NDArray array = ours.get(e.getKey()).getArray();
-            assertEquals(array.getShape(), shape(recipe), e.getKey());
-            array.set(floats(recipe));
+            assertEquals(array.getShape(), shapes.get(e.getKey()), e.getKey());
+            array.set(e.getValue());
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.List;
  * step feeds every live row's last token, takes each row's best 2k extensions to the host, and lets
  * {@link SentenceBeams} choose the new beams and finish those that end; the decoder's caches are
  * then reordered so that row j holds the beam it now extends, and done sentences leave the batch.
- * The result is each sentence's finished hypothesis of best normalized score.
+ * The result is each sentence's n-best list: its K ({@link DecodingOptions#getNBest}) finished
+ * hypotheses of best normalized score, best first. A forced target prefix is fed through one live
+ * beam (every other token masked, {@link StepConstraints}); the beams branch after it.
  */
 public final class BeamSearchDecoder implements SequenceDecoder {
 
@@ -35,7 +37,8 @@ public final class BeamSearchDecoder implements SequenceDecoder {
 
     /** {@inheritDoc} */
     @Override
-    public List<Hypothesis> decode(ParameterStore ps, NDArray sourceIds) {
+    public List<List<Hypothesis>> decodeNBest(
+            ParameterStore ps, NDArray sourceIds, int[][] prefixes) {
         int k = options.getBeamSize();
         int modelMaxLength = model.getConfig().maxLength();
         int width = Math.min(2 * k, model.getConfig().targetVocabSize());
@@ -44,11 +47,19 @@ public final class BeamSearchDecoder implements SequenceDecoder {
                     new DecodingSession(model, ps, call, sourceIds, options.isIncremental());
             int[] sourceLengths = session.sourceLengths();
             int sentences = sourceLengths.length;
+            int[][] forced =
+                    StepConstraints.prefixes(
+                            prefixes,
+                            sentences,
+                            model.getConfig().targetVocabSize(),
+                            modelMaxLength);
             SentenceBeams[] beams = new SentenceBeams[sentences];
             List<Integer> active = new ArrayList<>(); // rows a·k .. a·k+k-1 hold active[a]
             long[] expand = new long[sentences * k]; // each encoded sentence to its k rows
             for (int s = 0; s < sentences; s++) {
-                int maxLength = options.maxOutputLength(sourceLengths[s], modelMaxLength);
+                int maxLength =
+                        StepConstraints.maxLength(
+                                options, sourceLengths[s], modelMaxLength, forced[s]);
                 beams[s] = new SentenceBeams(options, maxLength);
                 active.add(s);
                 for (int j = 0; j < k; j++) {
@@ -67,17 +78,21 @@ public final class BeamSearchDecoder implements SequenceDecoder {
                         }
                     }
                     NDArray logProbs = session.next(step.create(last)); // [A·k, V]
-                    if (options.getNoRepeatNgramSize() > 0) {
-                        int[][] histories = new int[last.length][];
-                        for (int a = 0; a < active.size(); a++) {
-                            for (int j = 0; j < k; j++) {
-                                histories[a * k + j] = beams[active.get(a)].tokens(j);
-                            }
+                    int[][] histories = new int[last.length][];
+                    int[][] rowPrefixes = new int[last.length][];
+                    for (int a = 0; a < active.size(); a++) {
+                        for (int j = 0; j < k; j++) {
+                            histories[a * k + j] = beams[active.get(a)].tokens(j);
+                            rowPrefixes[a * k + j] = forced[active.get(a)];
                         }
-                        logProbs =
-                                RepeatedNgrams.block(
-                                        step, logProbs, histories, options.getNoRepeatNgramSize());
                     }
+                    logProbs =
+                            StepConstraints.apply(
+                                    step,
+                                    logProbs,
+                                    rowPrefixes,
+                                    histories,
+                                    options.getNoRepeatNgramSize());
                     NDList top = logProbs.topK(width, 1); // values and ids, [A·k, 2k] each
                     float[] topLogProbs = top.get(0).toFloatArray();
                     long[] topIds = top.get(1).toLongArray();
@@ -87,7 +102,7 @@ public final class BeamSearchDecoder implements SequenceDecoder {
                     for (int a = 0; a < active.size(); a++) {
                         SentenceBeams sentence = beams[active.get(a)];
                         if (endLogProbs == null && sentence.mustEnd(t)) {
-                            endLogProbs = GreedyDecoder.endColumn(logProbs);
+                            endLogProbs = StepConstraints.endColumn(logProbs);
                         }
                         sentence.advance(t, topLogProbs, topIds, width, a * k, endLogProbs);
                         if (!sentence.isDone()) {
@@ -104,9 +119,9 @@ public final class BeamSearchDecoder implements SequenceDecoder {
                     active = next;
                 }
             }
-            List<Hypothesis> results = new ArrayList<>(sentences);
+            List<List<Hypothesis>> results = new ArrayList<>(sentences);
             for (SentenceBeams sentence : beams) {
-                results.add(sentence.best());
+                results.add(sentence.nBest());
             }
             return results;
         }

@@ -1,8 +1,9 @@
 package io.github.djlseq2seq.inference;
 
 /**
- * How to decode: beam size, GNMT length penalty and the maximum output length; immutable, made by
- * {@link #builder()}.
+ * How to decode: beam size, GNMT length penalty and the maximum output length, the size of the
+ * n-best list, and sampling (temperature, top-k, top-p, seed) instead of beam search; immutable,
+ * made by {@link #builder()}.
  *
  * <pre>
  *   maximum output length = min(floor(a · n + b), maxLength - 1)
@@ -10,7 +11,14 @@ package io.github.djlseq2seq.inference;
  *       maxLength = the model's longest sequence; END comes on top of these tokens
  *   length penalty lp(len) = ((5 + len) / 6)^α      (Wu et al., 2016, GNMT)
  *       len = the output tokens plus END; beam search ranks finished hypotheses by score / lp
+ *   sampling, per step: p ∝ exp(log p(y | y_&lt;i, x) / T), cut to the top-k tokens, then to the
+ *       smallest set of most probable tokens whose probability reaches top-p (nucleus)
  * </pre>
+ *
+ * <p>Decoding is greedy for beam size 1, beam search above, and sampling when {@link
+ * Builder#optSample} is set (the beam size is then not read). The n-best list holds the best {@code
+ * nBest} finished beams (at most the beam size), or {@code nBest} independent samples per sentence,
+ * best normalized score first.
  */
 public final class DecodingOptions {
 
@@ -21,15 +29,27 @@ public final class DecodingOptions {
     private final int noRepeatNgramSize;
     private final boolean truncateSource;
     private final boolean incremental;
+    private final int nBest;
+    private final boolean sample;
+    private final float temperature;
+    private final int topK;
+    private final float topP;
+    private final long seed;
 
-    private DecodingOptions(Builder b) {
-        beamSize = b.beamSize;
+    private DecodingOptions(Builder b, int beamSize) {
+        this.beamSize = beamSize;
         lengthPenalty = b.lengthPenalty;
         maxLengthRatio = b.maxLengthRatio;
         maxLengthOffset = b.maxLengthOffset;
         noRepeatNgramSize = b.noRepeatNgramSize;
         truncateSource = b.truncateSource;
         incremental = b.incremental;
+        nBest = b.nBest;
+        sample = b.sample;
+        temperature = b.temperature;
+        topK = b.topK;
+        topP = b.topP;
+        seed = b.seed;
     }
 
     /**
@@ -106,6 +126,62 @@ public final class DecodingOptions {
     }
 
     /**
+     * Returns the number of hypotheses returned per sentence: the best finished beams, or samples.
+     *
+     * @return K, at least 1 (at most the beam size unless sampling)
+     */
+    public int getNBest() {
+        return nBest;
+    }
+
+    /**
+     * Returns whether the next tokens are sampled rather than searched for.
+     *
+     * @return true for sampling
+     */
+    public boolean isSample() {
+        return sample;
+    }
+
+    /**
+     * Returns the sampling temperature T; 0 takes the most probable token.
+     *
+     * @return T, at least 0
+     */
+    public float getTemperature() {
+        return temperature;
+    }
+
+    /**
+     * Returns the number of most probable tokens sampling draws from (0: all).
+     *
+     * @return k, or 0
+     */
+    public int getTopK() {
+        return topK;
+    }
+
+    /**
+     * Returns the nucleus size: sampling draws from the smallest set of most probable tokens whose
+     * probability reaches it (1: all).
+     *
+     * @return p, in (0, 1]
+     */
+    public float getTopP() {
+        return topP;
+    }
+
+    /**
+     * Returns the seed of sampling; a sentence's samples depend only on it, the sentence (source
+     * and prefix tokens) and the sample's rank.
+     *
+     * @return the seed
+     */
+    public long getSeed() {
+        return seed;
+    }
+
+    /**
      * The GNMT length penalty {@code ((5 + len) / 6)^α}.
      *
      * @param length the hypothesis length, END included
@@ -129,9 +205,21 @@ public final class DecodingOptions {
 
     /** {@inheritDoc} */
     @Override
+    public boolean equals(Object o) {
+        return o instanceof DecodingOptions d && toString().equals(d.toString());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public String toString() {
-        return "beam "
-                + beamSize
+        return (sample ? sampling() : "beam " + beamSize)
+                + (nBest > 1 ? ", " + nBest + "-best" : "")
                 + ", alpha "
                 + lengthPenalty
                 + ", max length "
@@ -143,6 +231,15 @@ public final class DecodingOptions {
                 + (incremental ? ", cached" : ", recomputed");
     }
 
+    private String sampling() {
+        return "sampling with temperature "
+                + temperature
+                + (topK > 0 ? ", top-k " + topK : "")
+                + (topP < 1 ? ", top-p " + topP : "")
+                + ", seed "
+                + seed;
+    }
+
     /** Builds {@link DecodingOptions}; every value is optional. */
     public static final class Builder {
         private int beamSize = 4;
@@ -152,17 +249,99 @@ public final class DecodingOptions {
         private int noRepeatNgramSize;
         private boolean truncateSource;
         private boolean incremental = true;
+        private boolean beamSizeSet;
+        private int nBest = 1;
+        private boolean sample;
+        private float temperature = 1f;
+        private int topK;
+        private float topP = 1f;
+        private long seed;
 
         Builder() {}
 
         /**
-         * Sets the beam size (default 4); 1 decodes greedily.
+         * Sets the beam size (default 4, raised to the n-best size when that is larger and the beam
+         * size was not set); 1 decodes greedily.
          *
          * @param beamSize the number of hypotheses kept per sentence, at least 1
          * @return this builder
          */
         public Builder optBeamSize(int beamSize) {
             this.beamSize = beamSize;
+            this.beamSizeSet = true;
+            return this;
+        }
+
+        /**
+         * Sets the number K of hypotheses returned per sentence (default 1): beam search returns
+         * its K best finished hypotheses (K at most the beam size; an unset beam size becomes K
+         * when smaller), sampling draws K independent samples.
+         *
+         * @param nBest K, at least 1
+         * @return this builder
+         */
+        public Builder optNBest(int nBest) {
+            this.nBest = nBest;
+            return this;
+        }
+
+        /**
+         * Samples each next token instead of searching (default false): from the model's
+         * distribution sharpened by the temperature and cut by top-k and top-p, with a seeded
+         * generator; the beam size is then not read.
+         *
+         * @param sample whether to sample
+         * @return this builder
+         */
+        public Builder optSample(boolean sample) {
+            this.sample = sample;
+            return this;
+        }
+
+        /**
+         * Sets the sampling temperature T (default 1): the log-probabilities are divided by T
+         * before sampling; 0 takes the most probable token (greedy).
+         *
+         * @param temperature T, finite and at least 0
+         * @return this builder
+         */
+        public Builder optTemperature(float temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        /**
+         * Lets sampling draw only from the k most probable tokens (default 0: no cut); 1 is greedy.
+         *
+         * @param topK k, at least 0
+         * @return this builder
+         */
+        public Builder optTopK(int topK) {
+            this.topK = topK;
+            return this;
+        }
+
+        /**
+         * Lets sampling draw only from the smallest set of most probable tokens whose probability
+         * reaches p, nucleus sampling (Holtzman et al., 2020; default 1: no cut).
+         *
+         * @param topP p, in (0, 1]
+         * @return this builder
+         */
+        public Builder optTopP(float topP) {
+            this.topP = topP;
+            return this;
+        }
+
+        /**
+         * Sets the seed of sampling (default 0): the same seed, sentence and options give the same
+         * samples, whatever else is in the batch.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
             return this;
         }
 
@@ -262,7 +441,36 @@ public final class DecodingOptions {
                 throw new IllegalArgumentException(
                         "noRepeatNgramSize must be at least 0, got " + noRepeatNgramSize);
             }
-            return new DecodingOptions(this);
+            checkSampling();
+            if (nBest < 1) {
+                throw new IllegalArgumentException("nBest must be at least 1, got " + nBest);
+            }
+            int beam = beamSize;
+            if (!sample && nBest > beamSize) {
+                if (beamSizeSet) {
+                    throw new IllegalArgumentException(
+                            "nBest ("
+                                    + nBest
+                                    + ") must be at most beamSize ("
+                                    + beamSize
+                                    + "): beam search returns its finished beams");
+                }
+                beam = nBest;
+            }
+            return new DecodingOptions(this, beam);
+        }
+
+        private void checkSampling() {
+            if (!(temperature >= 0 && Float.isFinite(temperature))) {
+                throw new IllegalArgumentException(
+                        "temperature must be finite and at least 0, got " + temperature);
+            }
+            if (topK < 0) {
+                throw new IllegalArgumentException("topK must be at least 0, got " + topK);
+            }
+            if (!(topP > 0 && topP <= 1)) {
+                throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
+            }
         }
     }
 }

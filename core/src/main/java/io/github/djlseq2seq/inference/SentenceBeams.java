@@ -12,9 +12,10 @@ import java.util.List;
  *
  * <p>One step, as fairseq's sequence generator: of the best 2k extensions of the live beams, those
  * ending in END among the best k are finished; the best k others become the new live beams. The
- * sentence is done when it has k finished hypotheses, or when no live beam can beat the best
- * finished one even with the most favourable length penalty, or at its maximum length, where every
- * live beam is finished with END.
+ * sentence is done when it has k finished hypotheses, or when no live beam can beat the K-th best
+ * finished one (K = {@link DecodingOptions#getNBest}, at most k) even with the most favourable
+ * length penalty, or at its maximum length, where every live beam is finished with END. Its result
+ * is the n-best list: the K finished hypotheses of best normalized score, best first.
  */
 final class SentenceBeams {
 
@@ -154,15 +155,23 @@ final class SentenceBeams {
      * @return the best hypothesis; an empty one scored -∞ if none finished
      */
     Hypothesis best() {
-        Hypothesis best = null;
-        for (Hypothesis h : finished) {
-            if (best == null || h.getNormalizedScore() > best.getNormalizedScore()) {
-                best = h;
-            }
+        return nBest().get(0);
+    }
+
+    /**
+     * Returns the n-best list: the K finished hypotheses of best normalized score, best first (the
+     * earlier finished first among equal scores).
+     *
+     * @return at most K hypotheses; one empty hypothesis scored -∞ if none finished
+     */
+    List<Hypothesis> nBest() {
+        if (finished.isEmpty()) {
+            return List.of(
+                    new Hypothesis(new int[0], Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY));
         }
-        return best != null
-                ? best
-                : new Hypothesis(new int[0], Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY);
+        List<Hypothesis> sorted = new ArrayList<>(finished);
+        sorted.sort(Comparator.comparingDouble(Hypothesis::getNormalizedScore).reversed());
+        return List.copyOf(sorted.subList(0, Math.min(options.getNBest(), sorted.size())));
     }
 
     private void finish(int[] hypothesis, double score) {
@@ -193,12 +202,13 @@ final class SentenceBeams {
     }
 
     /**
-     * Whether the best finished hypothesis beats every live beam for good. A live beam's score only
-     * falls as it grows (log-probabilities are at most 0), and with α ≥ 0 its penalty grows, so its
-     * normalized score is at most {@code score / lp(maxLength + 1)}.
+     * Whether the K best finished hypotheses beat every live beam for good. A live beam's score
+     * only falls as it grows (log-probabilities are at most 0), and with α ≥ 0 its penalty grows,
+     * so its normalized score is at most {@code score / lp(maxLength + 1)}.
      */
     private boolean cannotImprove() {
-        if (finished.isEmpty()) {
+        int k = options.getNBest();
+        if (finished.size() < k) {
             return false;
         }
         double bestLive = Double.NEGATIVE_INFINITY;
@@ -206,7 +216,7 @@ final class SentenceBeams {
             bestLive = Math.max(bestLive, s);
         }
         double bound = bestLive / options.lengthPenalty(maxLength + 1);
-        return best().getNormalizedScore() >= bound;
+        return nBest().get(k - 1).getNormalizedScore() >= bound;
     }
 
     /** One extension of a live beam. */

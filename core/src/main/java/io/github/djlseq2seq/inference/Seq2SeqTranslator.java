@@ -1,19 +1,14 @@
 package io.github.djlseq2seq.inference;
 
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Block;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import io.github.djlseq2seq.data.PaddingBatchifier;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
-import io.github.djlseq2seq.data.SpecialTokens;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A DJL {@link Translator} from source text to target text: tokenize, wrap in START/END, decode
@@ -33,17 +28,14 @@ import org.slf4j.LoggerFactory;
  * {@link #processOutput} detokenizes each row of output ids. DJL's metrics therefore time the
  * decode as inference, and it runs with the predictor's parameter store. An empty input line gives
  * an empty output line.
+ *
+ * <p>It is {@link Seq2SeqRequestTranslator} (per-call options, prefixes, n-best lists) for plain
+ * text: each sentence is a request without a prefix, and its translation the best candidate.
  */
 public class Seq2SeqTranslator implements Translator<String, String> {
 
-    private static final Logger logger = LoggerFactory.getLogger(Seq2SeqTranslator.class);
-
-    private static final String BLANK = "djl-seq2seq.blank";
-
-    private final Seq2SeqTokenizer sourceTokenizer;
     private final Seq2SeqTokenizer targetTokenizer;
-    private final DecodingOptions options;
-    private final PaddingBatchifier batchifier = new PaddingBatchifier();
+    private final Seq2SeqRequestTranslator requests;
 
     /**
      * Creates a translator.
@@ -51,15 +43,14 @@ public class Seq2SeqTranslator implements Translator<String, String> {
      * @param sourceTokenizer the source-side tokenizer
      * @param targetTokenizer the target-side tokenizer (the same object when the vocabulary is
      *     shared)
-     * @param options greedy or beam search, length penalty, maximum length
+     * @param options greedy, beam search or sampling, length penalty, maximum length
      */
     public Seq2SeqTranslator(
             Seq2SeqTokenizer sourceTokenizer,
             Seq2SeqTokenizer targetTokenizer,
             DecodingOptions options) {
-        this.sourceTokenizer = sourceTokenizer;
         this.targetTokenizer = targetTokenizer;
-        this.options = options;
+        this.requests = new Seq2SeqRequestTranslator(sourceTokenizer, targetTokenizer, options);
     }
 
     /**
@@ -68,7 +59,7 @@ public class Seq2SeqTranslator implements Translator<String, String> {
      * @return the options
      */
     public DecodingOptions getOptions() {
-        return options;
+        return requests.getOptions();
     }
 
     /**
@@ -87,7 +78,7 @@ public class Seq2SeqTranslator implements Translator<String, String> {
      */
     @Override
     public Batchifier getBatchifier() {
-        return batchifier;
+        return requests.getBatchifier();
     }
 
     /**
@@ -98,7 +89,7 @@ public class Seq2SeqTranslator implements Translator<String, String> {
      */
     @Override
     public void prepare(TranslatorContext ctx) {
-        transformer(ctx);
+        requests.prepare(ctx);
     }
 
     /**
@@ -113,7 +104,7 @@ public class Seq2SeqTranslator implements Translator<String, String> {
      */
     @Override
     public NDList processInput(TranslatorContext ctx, String input) {
-        return sourceIds(ctx, input, 1);
+        return new NDList(requests.processInput(ctx, new TranslationRequest(input)).head());
     }
 
     /**
@@ -140,77 +131,26 @@ public class Seq2SeqTranslator implements Translator<String, String> {
      */
     @Override
     public NDList batchProcessInput(TranslatorContext ctx, List<String> inputs) {
-        NDList[] records = new NDList[inputs.size()];
-        boolean[] blank = new boolean[inputs.size()];
-        for (int i = 0; i < records.length; i++) {
-            blank[i] = isBlank(inputs.get(i));
-            records[i] = sourceIds(ctx, inputs.get(i), i + 1);
+        List<TranslationRequest> list = new ArrayList<>(inputs.size());
+        for (String input : inputs) {
+            list.add(new TranslationRequest(input));
         }
-        ctx.setAttachment(BLANK, blank);
-        Seq2SeqGenerator generator =
-                Seq2SeqGenerator.builder().setModel(transformer(ctx)).optOptions(options).build();
-        return generator.route(batchifier.batchify(records)); // [B, S]
+        return requests.batchProcessInput(ctx, list);
     }
 
     /**
-     * Splits the generator's output ids into rows and detokenizes each; an empty input line gives
-     * an empty translation.
+     * Takes each row's best candidate; an empty input line gives an empty translation.
      *
      * @param ctx the predictor's context
-     * @param list the output ids {@code [B, L]} and scores {@code [B]}
+     * @param list the generator's outputs (see {@link Seq2SeqGenerator})
      * @return the translations, in input order
      */
     @Override
     public List<String> batchProcessOutput(TranslatorContext ctx, NDList list) {
-        NDList[] rows = batchifier.unbatchify(new NDList(list.head())); // [L] each, PAD removed
-        boolean[] blank = (boolean[]) ctx.getAttachment(BLANK);
-        List<String> out = new ArrayList<>(rows.length);
-        for (int i = 0; i < rows.length; i++) {
-            out.add(blank != null && blank[i] ? "" : processOutput(ctx, rows[i]));
+        List<String> out = new ArrayList<>();
+        for (TranslationResult result : requests.batchProcessOutput(ctx, list)) {
+            out.add(result.getText());
         }
         return out;
-    }
-
-    /** One sentence's source ids {@code [START, x…, END]}, int32; position is 1-based. */
-    private NDList sourceIds(TranslatorContext ctx, String text, int position) {
-        int maxLength = transformer(ctx).getConfig().maxLength();
-        int[] ids = isBlank(text) ? new int[0] : sourceTokenizer.encode(text);
-        if (ids.length + 2 > maxLength && options.isTruncateSource()) {
-            logger.warn(
-                    "Input {} has {} tokens with START and END; truncated to the model's {}",
-                    position,
-                    ids.length + 2,
-                    maxLength);
-            ids = Arrays.copyOf(ids, maxLength - 2);
-        }
-        if (ids.length + 2 > maxLength) {
-            throw new IllegalArgumentException(
-                    "Input "
-                            + position
-                            + " has "
-                            + (ids.length + 2)
-                            + " tokens with START and END; the model accepts at most "
-                            + maxLength
-                            + " (DecodingOptions.optTruncateSource cuts it to fit)");
-        }
-        int[] row = new int[ids.length + 2];
-        row[0] = SpecialTokens.START_ID;
-        System.arraycopy(ids, 0, row, 1, ids.length);
-        row[row.length - 1] = SpecialTokens.END_ID;
-        return new NDList(ctx.getNDManager().create(row)); // [S]
-    }
-
-    private static boolean isBlank(String text) {
-        return text == null || text.isBlank();
-    }
-
-    private static Seq2SeqTransformer transformer(TranslatorContext ctx) {
-        Block block = ctx.getBlock();
-        if (!(block instanceof Seq2SeqTransformer transformer)) {
-            throw new IllegalArgumentException(
-                    "Seq2SeqTranslator needs a model whose block is a Seq2SeqTransformer, got "
-                            + (block == null ? "no block" : block.getClass().getName()));
-        }
-        return transformer;
     }
 }

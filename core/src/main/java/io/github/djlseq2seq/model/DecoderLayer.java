@@ -36,9 +36,9 @@ public class DecoderLayer extends AbstractBlock {
 
     DecoderLayer(TransformerConfig config) {
         super(VERSION);
-        selfAttention = addChildBlock("selfAttention", Layers.attention(config));
+        selfAttention = addChildBlock("selfAttention", Layers.selfAttention(config));
         selfAttentionConnection = addChildBlock("selfAttentionNorm", Layers.connection(config));
-        crossAttention = addChildBlock("crossAttention", Layers.attention(config));
+        crossAttention = addChildBlock("crossAttention", Layers.crossAttention(config));
         crossAttentionConnection = addChildBlock("crossAttentionNorm", Layers.connection(config));
         feedForward = addChildBlock("feedForward", Layers.feedForward(config));
         feedForwardConnection = addChildBlock("feedForwardNorm", Layers.connection(config));
@@ -74,11 +74,12 @@ public class DecoderLayer extends AbstractBlock {
     /** Self-attention of {@code h [B, T, D]} over the cached positions (if any) and its own. */
     private NDArray selfAttend(
             ParameterStore ps, NDArray h, NDArray bias, IncrementalState state, boolean training) {
-        NDList keyValue = selfAttention.projectKeyValue(ps, h, training); // [B, H, T, Dh] each
+        NDList qkv = selfAttention.projectSelf(ps, h, training); // [B, H, T, Dh] each
+        NDList keyValue = qkv.subNDList(1);
         if (state != null) {
             keyValue = state.cache(selfAttention).append(keyValue); // [B, H, t + T, Dh] each
         }
-        return selfAttention.attend(ps, h, keyValue, bias, training); // [B, T, D]
+        return selfAttention.attend(ps, qkv.get(0), keyValue, bias, training); // [B, T, D]
     }
 
     /** Cross-attention of {@code h [B, T, D]} over the encoder output, projected once per state. */
@@ -95,7 +96,8 @@ public class DecoderLayer extends AbstractBlock {
                         : state.cache(crossAttention)
                                 .computeIfAbsent(
                                         () -> crossAttention.projectKeyValue(ps, memory, training));
-        return crossAttention.attend(ps, h, keyValue, bias, training); // [B, T, D]
+        NDArray q = crossAttention.projectQuery(ps, h, training); // [B, H, T, Dh]
+        return crossAttention.attend(ps, q, keyValue, bias, training); // [B, T, D]
     }
 
     /** {@inheritDoc} */

@@ -27,7 +27,7 @@ public class EncoderLayer extends AbstractBlock {
 
     EncoderLayer(TransformerConfig config) {
         super(VERSION);
-        selfAttention = addChildBlock("selfAttention", Layers.attention(config));
+        selfAttention = addChildBlock("selfAttention", Layers.selfAttention(config));
         selfAttentionConnection = addChildBlock("selfAttentionNorm", Layers.connection(config));
         feedForward = addChildBlock("feedForward", Layers.feedForward(config));
         feedForwardConnection = addChildBlock("feedForwardNorm", Layers.connection(config));

@@ -5,11 +5,20 @@ final class Layers {
 
     private Layers() {}
 
-    static MultiHeadAttention attention(TransformerConfig config) {
+    static MultiHeadAttention selfAttention(TransformerConfig config) {
+        return attention(config, false);
+    }
+
+    static MultiHeadAttention crossAttention(TransformerConfig config) {
+        return attention(config, true);
+    }
+
+    private static MultiHeadAttention attention(TransformerConfig config, boolean cross) {
         return MultiHeadAttention.builder()
                 .setModelDim(config.modelDim())
                 .setNumHeads(config.numHeads())
                 .optDropout(config.dropout())
+                .optCross(cross)
                 .build();
     }
 

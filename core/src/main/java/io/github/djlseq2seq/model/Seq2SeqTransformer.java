@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import io.github.djlseq2seq.data.SpecialTokens;
@@ -84,10 +85,12 @@ public class Seq2SeqTransformer extends AbstractBlock {
 
         // Initialisation, in one place: Glorot-uniform for every projection matrix (as the
         // Annotated Transformer); embeddings keep their own N(0, d^-1/2); biases 0; norms 1 and 0.
-        setInitializer(
+        // A stacked attention in-projection [P·D, D] gets it per [D, D] projection.
+        Initializer glorot =
                 new XavierInitializer(
-                        XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.AVG, 3),
-                p -> p.getType() == Parameter.Type.WEIGHT && !isEmbedding(p));
+                        XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.AVG, 3);
+        setInitializer(glorot, p -> p.getType() == Parameter.Type.WEIGHT && !isEmbedding(p));
+        setInitializer(new StackedInitializer(glorot), Seq2SeqTransformer::isStacked);
     }
 
     private TokenEmbedding embedding(int vocabSize) {
@@ -97,6 +100,12 @@ public class Seq2SeqTransformer extends AbstractBlock {
                 .optMaxLength(config.maxLength())
                 .optDropout(config.dropout())
                 .build();
+    }
+
+    private static boolean isStacked(Parameter p) {
+        String name = p.getName();
+        return name.equals(AttentionLayout.IN_PROJECTION_WEIGHT)
+                || name.equals(AttentionLayout.KEY_VALUE_WEIGHT);
     }
 
     private boolean isEmbedding(Parameter p) {

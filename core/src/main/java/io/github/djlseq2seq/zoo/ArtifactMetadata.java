@@ -40,6 +40,7 @@ final class ArtifactMetadata {
     static final List<String> MODEL_FILES =
             List.of(
                     Seq2SeqArtifact.PARAMETERS,
+                    Seq2SeqArtifact.SAFETENSORS,
                     Seq2SeqArtifact.CONFIG,
                     Seq2SeqArtifact.TOKENIZER,
                     Seq2SeqArtifact.SOURCE_TOKENIZER,
@@ -77,9 +78,7 @@ final class ArtifactMetadata {
                 + "option.modelName="
                 + Seq2SeqArtifact.MODEL_NAME
                 + "\n"
-                + "# the BlockFactory loads and checks "
-                + Seq2SeqArtifact.PARAMETERS
-                + " itself\n"
+                + "# the BlockFactory loads and checks the parameters itself\n"
                 + "option.hasParameter=false\n"
                 + "beamSize="
                 + options.getBeamSize()
@@ -99,6 +98,7 @@ final class ArtifactMetadata {
                 + "truncateSource="
                 + options.isTruncateSource()
                 + "\n"
+                + steering(options)
                 + "# DJL Serving: Input -> Output JSON, {\"inputs\": ..., \"parameters\": {...}}\n"
                 + "maxInputs="
                 + Seq2SeqTranslatorFactory.DEFAULT_MAX_INPUTS
@@ -109,6 +109,20 @@ final class ArtifactMetadata {
                 + "max_batch_delay="
                 + SERVING_BATCH_DELAY_MS
                 + "\n";
+    }
+
+    /** The n-best and sampling lines of serving.properties, when they differ from the defaults. */
+    private static String steering(DecodingOptions options) {
+        String out = options.getNBest() > 1 ? "nBest=" + options.getNBest() + "\n" : "";
+        if (!options.isSample()) {
+            return out;
+        }
+        return out
+                + "sample=true\n"
+                + ("temperature=" + options.getTemperature() + "\n")
+                + ("topK=" + options.getTopK() + "\n")
+                + ("topP=" + options.getTopP() + "\n")
+                + ("seed=" + options.getSeed() + "\n");
     }
 
     /**

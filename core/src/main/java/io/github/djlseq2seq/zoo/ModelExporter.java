@@ -29,9 +29,15 @@ import java.util.zip.ZipOutputStream;
  *           .setTokenizer(tokenizer)         // or setTokenizers(source, target)
  *           .optDecodingOptions(options)     // written to serving.properties
  *           .optArtifactId("bible-en-es")
+ *           .optFormat(Format.SAFETENSORS)   // model.safetensors instead of seq2seq-0000.params
  *           .build()
  *           .export(Path.of("bible-en-es"));  // or "bible-en-es.zip"
  * </pre>
+ *
+ * <p>With {@link Format#SAFETENSORS} the parameters are written as {@code model.safetensors} under
+ * the names of the PyTorch module {@code python/djl_seq2seq_torch.py} (see {@link TorchLayout}),
+ * which loads the directory with {@code Seq2SeqTransformer.from_pretrained}; DJL's {@code Criteria}
+ * loads either format.
  *
  * <p>The output is written next to its target under a temporary name and renamed into place when
  * complete; an existing target is replaced only with {@code optOverwrite(true)}.
@@ -54,6 +60,15 @@ public final class ModelExporter {
     private final String artifactId;
     private final String version;
     private final boolean overwrite;
+    private final Format format;
+
+    /** How the parameters are written. */
+    public enum Format {
+        /** DJL's {@code .params} file, {@value Seq2SeqArtifact#PARAMETERS} (the default). */
+        PARAMS,
+        /** {@value Seq2SeqArtifact#SAFETENSORS}, under the PyTorch module's names. */
+        SAFETENSORS
+    }
 
     private ModelExporter(Builder b) {
         model = b.model;
@@ -63,6 +78,7 @@ public final class ModelExporter {
         artifactId = b.artifactId;
         version = b.version;
         overwrite = b.overwrite;
+        format = b.format;
     }
 
     /**
@@ -135,20 +151,13 @@ public final class ModelExporter {
     private void writeDirectory(Path tmp) throws IOException {
         Path dir = tmp.resolve(Seq2SeqArtifact.MODEL_NAME);
         Files.createDirectories(dir);
-        String epoch = model.getProperty("Epoch");
-        model.setProperty("Epoch", "0"); // the file name: seq2seq-0000.params
-        try {
-            model.save(dir, Seq2SeqArtifact.MODEL_NAME);
-        } finally {
-            if (epoch == null) {
-                model.getProperties().remove("Epoch");
-            } else {
-                model.setProperty("Epoch", epoch);
-            }
+        Seq2SeqTransformer block = (Seq2SeqTransformer) model.getBlock();
+        if (format == Format.SAFETENSORS) {
+            SafetensorsFiles.save(block, dir.resolve(Seq2SeqArtifact.SAFETENSORS));
+        } else {
+            saveParams(dir);
         }
-        ((Seq2SeqTransformer) model.getBlock())
-                .getConfig()
-                .save(dir.resolve(Seq2SeqArtifact.CONFIG));
+        block.getConfig().save(dir.resolve(Seq2SeqArtifact.CONFIG));
         if (source == target) {
             source.save(dir.resolve(Seq2SeqArtifact.TOKENIZER));
         } else {
@@ -160,6 +169,21 @@ public final class ModelExporter {
                 ArtifactMetadata.servingProperties(options),
                 StandardCharsets.UTF_8);
         ArtifactMetadata.writeEmbedded(dir, artifactId, version);
+    }
+
+    /** Writes DJL's {@code .params} file, named with epoch 0. */
+    private void saveParams(Path dir) throws IOException {
+        String epoch = model.getProperty("Epoch");
+        model.setProperty("Epoch", "0"); // the file name: seq2seq-0000.params
+        try {
+            model.save(dir, Seq2SeqArtifact.MODEL_NAME);
+        } finally {
+            if (epoch == null) {
+                model.getProperties().remove("Epoch");
+            } else {
+                model.setProperty("Epoch", epoch);
+            }
+        }
     }
 
     private static boolean isZip(Path out) {
@@ -193,6 +217,7 @@ public final class ModelExporter {
         private String artifactId = DEFAULT_ARTIFACT_ID;
         private String version = DEFAULT_VERSION;
         private boolean overwrite;
+        private Format format = Format.PARAMS;
 
         private Builder() {}
 
@@ -277,6 +302,17 @@ public final class ModelExporter {
         }
 
         /**
+         * Sets how the parameters are written (default {@link Format#PARAMS}).
+         *
+         * @param format the parameter format
+         * @return this builder
+         */
+        public Builder optFormat(Format format) {
+            this.format = format;
+            return this;
+        }
+
+        /**
          * Checks the settings and builds the exporter.
          *
          * @return the exporter
@@ -285,7 +321,11 @@ public final class ModelExporter {
          *     size
          */
         public ModelExporter build() {
-            if (model == null || source == null || target == null || options == null) {
+            if (model == null
+                    || source == null
+                    || target == null
+                    || options == null
+                    || format == null) {
                 throw new IllegalArgumentException(
                         "ModelExporter needs a model, tokenizers and decoding options");
             }

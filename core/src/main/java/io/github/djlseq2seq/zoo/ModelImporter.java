@@ -161,8 +161,7 @@ public final class ModelImporter {
             try (Model model =
                     Model.newInstance(Seq2SeqArtifact.MODEL_NAME, Device.cpu(), "PyTorch")) {
                 Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config).build();
-                ParameterFiles.loadModelParameters(
-                        block, model.getNDManager(), dir.resolve(Seq2SeqArtifact.PARAMETERS));
+                Seq2SeqBlockFactory.loadParameters(block, model.getNDManager(), dir);
             }
             Seq2SeqTranslatorFactory.tokenizers(dir, config);
         } catch (UncheckedIOException e) {

@@ -7,7 +7,9 @@ import java.nio.file.Path;
  * in a {@code .zip}):
  *
  * <pre>
- *   seq2seq-0000.params   parameters, DJL's .params format
+ *   seq2seq-0000.params   parameters, DJL's .params format, or
+ *   model.safetensors     the same parameters as safetensors, under the names of the PyTorch
+ *                         module python/djl_seq2seq_torch.py ({@link TorchLayout})
  *   config.json           the {@code TransformerConfig}
  *   tokenizer.json        the tokenizer, HuggingFace format (source and target share it), or
  *   source-tokenizer.json and target-tokenizer.json when the vocabularies are separate
@@ -36,6 +38,9 @@ public final class Seq2SeqArtifact {
 
     /** The parameter file, as DJL's {@code Model.save} names it. */
     public static final String PARAMETERS = MODEL_NAME + "-0000.params";
+
+    /** The parameter file of a safetensors export ({@link SafetensorsFiles}). */
+    public static final String SAFETENSORS = "model.safetensors";
 
     /** The model configuration. */
     public static final String CONFIG = "config.json";

@@ -2,6 +2,7 @@ package io.github.djlseq2seq.zoo;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
@@ -17,12 +18,13 @@ import java.util.Map;
  * its parameters; named in {@code serving.properties} and the repository metadata so that DJL's
  * {@code Criteria} can load the model.
  *
- * <p>The parameters are loaded here, through {@link ParameterFiles}, rather than by DJL (the
- * artifact sets {@code option.hasParameter=false}), because DJL's loader silently skips a file that
- * is not a DJL parameter file and accepts arrays of any shape. Every error is an unchecked
- * exception whose message names the file: {@link UncheckedIOException} when a file is missing or
- * unreadable, {@link IllegalArgumentException} when one is malformed or does not match the
- * configuration.
+ * <p>The parameters ({@value Seq2SeqArtifact#PARAMETERS}, or {@value Seq2SeqArtifact#SAFETENSORS}
+ * for a safetensors export or a model made in PyTorch) are loaded here, through {@link
+ * ParameterFiles} or {@link SafetensorsFiles}, rather than by DJL (the artifact sets {@code
+ * option.hasParameter=false}), because DJL's loader silently skips a file that is not a DJL
+ * parameter file and accepts arrays of any shape. Every error is an unchecked exception whose
+ * message names the file: {@link UncheckedIOException} when a file is missing or unreadable, {@link
+ * IllegalArgumentException} when one is malformed or does not match the configuration.
  */
 public class Seq2SeqBlockFactory implements BlockFactory {
 
@@ -34,8 +36,7 @@ public class Seq2SeqBlockFactory implements BlockFactory {
         Path dir = Files.isDirectory(modelPath) ? modelPath : modelPath.getParent();
         try {
             Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config(dir)).build();
-            ParameterFiles.loadModelParameters(
-                    block, model.getNDManager(), dir.resolve(Seq2SeqArtifact.PARAMETERS));
+            loadParameters(block, model.getNDManager(), dir);
             return block;
         } catch (IOException e) {
             model.close(); // DJL drops the model when the factory fails, without closing it
@@ -46,6 +47,36 @@ public class Seq2SeqBlockFactory implements BlockFactory {
         } catch (RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    /**
+     * Loads the parameters of a model directory into a block: {@value Seq2SeqArtifact#PARAMETERS}
+     * through {@link ParameterFiles}, or {@value Seq2SeqArtifact#SAFETENSORS} through {@link
+     * SafetensorsFiles}; a directory holding both is refused, since which one is meant is unclear.
+     *
+     * @param block the block, built from the directory's configuration and not yet loaded
+     * @param manager the manager that will own the parameter arrays
+     * @param dir the model directory
+     * @throws IOException if there is no parameter file, or it cannot be read
+     * @throws MalformedModelException if the file does not hold parameters of this configuration
+     */
+    static void loadParameters(Seq2SeqTransformer block, NDManager manager, Path dir)
+            throws IOException, MalformedModelException {
+        Path params = dir.resolve(Seq2SeqArtifact.PARAMETERS);
+        Path safetensors = dir.resolve(Seq2SeqArtifact.SAFETENSORS);
+        if (!Files.exists(safetensors)) {
+            ParameterFiles.loadModelParameters(block, manager, params);
+        } else if (Files.exists(params)) {
+            throw new MalformedModelException(
+                    dir
+                            + " holds both "
+                            + Seq2SeqArtifact.PARAMETERS
+                            + " and "
+                            + Seq2SeqArtifact.SAFETENSORS
+                            + "; keep one of them");
+        } else {
+            SafetensorsFiles.load(block, manager, safetensors);
         }
     }
 

@@ -9,8 +9,11 @@ import ai.djl.util.Pair;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.data.Tokenizers;
 import io.github.djlseq2seq.inference.DecodingOptions;
+import io.github.djlseq2seq.inference.Seq2SeqRequestTranslator;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.inference.ServingTranslator;
+import io.github.djlseq2seq.inference.TranslationRequest;
+import io.github.djlseq2seq.inference.TranslationResult;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
 import java.io.IOException;
@@ -26,7 +29,13 @@ import java.util.Set;
  * Creates the {@link Seq2SeqTranslator} of an exported model: reads its tokenizer(s), checks them
  * against the model's vocabulary sizes, and takes decoding options from the Criteria arguments or
  * {@code serving.properties} ({@code beamSize}, {@code lengthPenalty}, {@code maxLengthRatio},
- * {@code maxLengthOffset}, {@code noRepeatNgramSize}, {@code truncateSource}).
+ * {@code maxLengthOffset}, {@code noRepeatNgramSize}, {@code truncateSource}, {@code nBest}, {@code
+ * sample}, {@code temperature}, {@code topK}, {@code topP}, {@code seed}). Here {@code beamSize} is
+ * the model's default: an {@code nBest} above it raises the beam to {@code nBest}.
+ *
+ * <p>Types: {@code String → String} ({@link Seq2SeqTranslator}) and {@code TranslationRequest →
+ * TranslationResult} ({@link Seq2SeqRequestTranslator}: per-call options, target prefixes, n-best
+ * lists with scores).
  *
  * <p>DJL picks the translator factory before it reads {@code serving.properties}, from the Criteria
  * and the artifact's arguments only. {@link Seq2SeqRepositoryFactory} supplies that argument for an
@@ -50,7 +59,9 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
     @Override
     public Set<Pair<Type, Type>> getSupportedTypes() {
         return Set.of(
-                new Pair<>(String.class, String.class), new Pair<>(Input.class, Output.class));
+                new Pair<>(String.class, String.class),
+                new Pair<>(TranslationRequest.class, TranslationResult.class),
+                new Pair<>(Input.class, Output.class));
     }
 
     /** {@inheritDoc} */
@@ -59,9 +70,12 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
     public <I, O> Translator<I, O> newInstance(
             Class<I> input, Class<O> output, Model model, Map<String, ?> arguments) {
         boolean text = input == String.class && output == String.class;
-        if (!text && (input != Input.class || output != Output.class)) {
+        boolean requests = input == TranslationRequest.class && output == TranslationResult.class;
+        boolean json = input == Input.class && output == Output.class;
+        if (!text && !requests && !json) {
             throw new IllegalArgumentException(
-                    "djl-seq2seq models translate String to String or Input to Output (JSON), not "
+                    "djl-seq2seq models translate String to String, TranslationRequest to"
+                            + " TranslationResult or Input to Output (JSON), not "
                             + input
                             + " to "
                             + output);
@@ -69,7 +83,12 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
         Path dir = model.getModelPath();
         TransformerConfig config = ((Seq2SeqTransformer) model.getBlock()).getConfig();
         List<Seq2SeqTokenizer> tokenizers = tokenizers(dir, config);
-        if (!text) {
+        if (requests) {
+            return (Translator<I, O>)
+                    new Seq2SeqRequestTranslator(
+                            tokenizers.get(0), tokenizers.get(1), options(arguments));
+        }
+        if (json) {
             Object maxInputs = arguments.get("maxInputs");
             return (Translator<I, O>)
                     new ServingTranslator(
@@ -158,8 +177,13 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
      */
     public static DecodingOptions options(Map<String, ?> arguments) {
         DecodingOptions.Builder b = DecodingOptions.builder();
-        if (arguments.containsKey("beamSize")) {
-            b.optBeamSize(Integer.parseInt(arguments.get("beamSize").toString()));
+        int nBest = 1;
+        if (arguments.containsKey("nBest")) {
+            nBest = Integer.parseInt(arguments.get("nBest").toString());
+            b.optNBest(nBest);
+        }
+        if (arguments.containsKey("beamSize")) { // the model's default, raised to nBest
+            b.optBeamSize(Math.max(nBest, Integer.parseInt(arguments.get("beamSize").toString())));
         }
         if (arguments.containsKey("lengthPenalty")) {
             b.optLengthPenalty(Float.parseFloat(arguments.get("lengthPenalty").toString()));
@@ -176,6 +200,26 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
         if (arguments.containsKey("noRepeatNgramSize")) {
             b.optNoRepeatNgramSize(Integer.parseInt(arguments.get("noRepeatNgramSize").toString()));
         }
+        samplingOptions(b, arguments);
         return b.build();
+    }
+
+    /** Reads the sampling arguments ({@code sample}, {@code temperature}, {@code topK}, …). */
+    private static void samplingOptions(DecodingOptions.Builder b, Map<String, ?> arguments) {
+        if (arguments.containsKey("sample")) {
+            b.optSample(Boolean.parseBoolean(arguments.get("sample").toString()));
+        }
+        if (arguments.containsKey("temperature")) {
+            b.optTemperature(Float.parseFloat(arguments.get("temperature").toString()));
+        }
+        if (arguments.containsKey("topK")) {
+            b.optTopK(Integer.parseInt(arguments.get("topK").toString()));
+        }
+        if (arguments.containsKey("topP")) {
+            b.optTopP(Float.parseFloat(arguments.get("topP").toString()));
+        }
+        if (arguments.containsKey("seed")) {
+            b.optSeed(Long.parseLong(arguments.get("seed").toString()));
+        }
     }
 }

@@ -5,8 +5,6 @@ import static org.testng.Assert.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import io.github.djlseq2seq.data.SpecialTokens;
 import io.github.djlseq2seq.model.NormPlacement;
 import java.util.List;
@@ -98,31 +96,6 @@ public class BeamSearchTest {
 
     /** The teacher-forced log-probability of tokens followed by END, from one parallel pass. */
     static double modelScore(DecodingFixture f, NDArray sourceRow, int[] tokens) {
-        try (NDManager scope = f.manager.newSubManager()) {
-            int[] input = new int[tokens.length + 1];
-            input[0] = SpecialTokens.START_ID;
-            System.arraycopy(tokens, 0, input, 1, tokens.length);
-            NDArray decoderInput = scope.create(input).reshape(1, -1);
-            NDArray source = sourceRow.duplicate();
-            source.attach(scope);
-            NDArray logProbs =
-                    f.block
-                            .decode(
-                                    f.ps,
-                                    f.block.encode(f.ps, source, false),
-                                    source,
-                                    decoderInput,
-                                    false)
-                            .logSoftmax(2); // [1, T, V]
-            double score = 0;
-            for (int t = 0; t <= tokens.length; t++) {
-                int next = t < tokens.length ? tokens[t] : SpecialTokens.END_ID;
-                score +=
-                        logProbs.get(new NDIndex("0, {}, {}", t, next))
-                                .toType(DataType.FLOAT64, false)
-                                .getDouble();
-            }
-            return score;
-        }
+        return f.modelScore(sourceRow, tokens);
     }
 }

@@ -66,6 +66,42 @@ final class DecodingFixture implements AutoCloseable {
         return manager.create(ids);
     }
 
+    /**
+     * The model's next-token log-probabilities at every position of a teacher-forced pass over
+     * START, tokens: row t is {@code log p(· | START, y_1 … y_t, x)}, PAD and START not banned.
+     */
+    double[][] teacherForced(NDArray sourceRow, int[] tokens) {
+        try (NDManager scope = manager.newSubManager()) {
+            int[] input = new int[tokens.length + 1];
+            input[0] = SpecialTokens.START_ID;
+            System.arraycopy(tokens, 0, input, 1, tokens.length);
+            NDArray decoderInput = scope.create(input).reshape(1, -1);
+            NDArray source = sourceRow.duplicate();
+            source.attach(scope);
+            NDArray logProbs =
+                    block.decode(ps, block.encode(ps, source, false), source, decoderInput, false)
+                            .logSoftmax(2) // [1, T, V]
+                            .toType(DataType.FLOAT64, false);
+            double[] flat = logProbs.toDoubleArray();
+            int vocab = (int) logProbs.getShape().get(2);
+            double[][] out = new double[input.length][];
+            for (int t = 0; t < input.length; t++) {
+                out[t] = java.util.Arrays.copyOfRange(flat, t * vocab, (t + 1) * vocab);
+            }
+            return out;
+        }
+    }
+
+    /** The teacher-forced log-probability of tokens followed by END. */
+    double modelScore(NDArray sourceRow, int[] tokens) {
+        double[][] logProbs = teacherForced(sourceRow, tokens);
+        double score = 0;
+        for (int t = 0; t <= tokens.length; t++) {
+            score += logProbs[t][t < tokens.length ? tokens[t] : SpecialTokens.END_ID];
+        }
+        return score;
+    }
+
     @Override
     public void close() {
         model.close();

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import io.github.djlseq2seq.model.AttentionLayout.Projection;
 import java.nio.DoubleBuffer;
 import java.util.Map;
 import org.testng.annotations.Test;
@@ -34,14 +35,21 @@ public class GradientCheckTest {
                 }
                 Map<String, int[]> probes =
                         Map.of(
-                                "01sourceEmbedding_weight", new int[] {7, 3},
-                                "03encoder_01layer0_01selfAttention_01query_weight",
-                                        new int[] {2, 5},
-                                "04decoder_02layer1_03crossAttention_03value_weight",
-                                        new int[] {4, 1},
-                                "04decoder_01layer0_01selfAttention_02key_weight", new int[] {0, 9},
-                                "04decoder_02layer1_05feedForward_02contract_bias", new int[] {3},
-                                "05projection_weight", new int[] {8, 2});
+                                "01sourceEmbedding_weight",
+                                new int[] {7, 3},
+                                "03encoder_01layer0_01selfAttention_"
+                                        + AttentionLayout.IN_PROJECTION_WEIGHT,
+                                new int[] {row(false, Projection.QUERY, 2), 5},
+                                "04decoder_02layer1_03crossAttention_"
+                                        + AttentionLayout.KEY_VALUE_WEIGHT,
+                                new int[] {row(true, Projection.VALUE, 4), 1},
+                                "04decoder_01layer0_01selfAttention_"
+                                        + AttentionLayout.IN_PROJECTION_WEIGHT,
+                                new int[] {row(false, Projection.KEY, 0), 9},
+                                "04decoder_02layer1_05feedForward_02contract_bias",
+                                new int[] {3},
+                                "05projection_weight",
+                                new int[] {8, 2});
                 for (Map.Entry<String, int[]> probe : probes.entrySet()) {
                     Parameter p = m.block.getParameters().get(probe.getKey());
                     NDArray array = p.getArray();
@@ -57,6 +65,11 @@ public class GradientCheckTest {
                 }
             }
         }
+    }
+
+    /** Row {@code r} of a projection inside the stacked in-projection of TinyModel (D 16). */
+    private static int row(boolean cross, Projection projection, int r) {
+        return AttentionLayout.rowOffset(cross, projection, 16) + r;
     }
 
     private static NDArray loss(TinyModel m, NDArray source, NDArray target, NDArray labels) {

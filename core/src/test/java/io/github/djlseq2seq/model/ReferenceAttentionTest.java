@@ -32,6 +32,7 @@ public class ReferenceAttentionTest {
                         MultiHeadAttention.builder()
                                 .setModelDim(fixture.get("modelDim").getAsInt())
                                 .setNumHeads(fixture.get("numHeads").getAsInt())
+                                .optCross(c.has("memory"))
                                 .build();
                 JsonObject memoryRecipe =
                         c.has("memory") ? c.getAsJsonObject("memory") : c.getAsJsonObject("query");

@@ -128,11 +128,17 @@ final class ExportFixture implements AutoCloseable {
 
     /** Exports the model under the scratch directory. */
     Path export(String name) throws IOException {
+        return export(name, ModelExporter.Format.PARAMS);
+    }
+
+    /** Exports the model under the scratch directory, with its parameters in a given format. */
+    Path export(String name, ModelExporter.Format format) throws IOException {
         return ModelExporter.builder()
                 .setModel(model)
                 .setTokenizer(tokenizer)
                 .optDecodingOptions(options)
                 .optArtifactId("tiny")
+                .optFormat(format)
                 .build()
                 .export(root.resolve(name));
     }

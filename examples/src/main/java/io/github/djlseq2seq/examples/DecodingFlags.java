@@ -4,6 +4,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.zoo.SafetensorsModel;
 import io.github.djlseq2seq.zoo.Seq2SeqArtifact;
 import io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ public class DecodingFlags {
 
     /** The help text of {@code --model}. */
     static final String MODEL_HELP =
-            "an exported model (directory or .zip), or the --out directory of a train run";
+            "an exported model (directory or .zip), the --out directory of a train run, or a"
+                    + " directory holding model.safetensors, config.json and tokenizer.json";
 
     @Option(names = "--beam", description = "beam size, 1 = greedy (default: the model's setting)")
     Integer beam;
@@ -84,24 +86,45 @@ public class DecodingFlags {
      * @throws Exception if the model cannot be loaded
      */
     ZooModel<String, String> load(Path path) throws Exception {
+        return load(path, String.class, String.class, Map.of());
+    }
+
+    /**
+     * Loads a model through DJL's Criteria, with these options and more arguments.
+     *
+     * @param path an exported model (directory or zip), or a {@code train --out} directory
+     * @param input the translator's input type
+     * @param output the translator's output type
+     * @param more further Criteria arguments (e.g. {@code nBest}, {@code sample})
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the model, with its translator
+     * @throws Exception if the model cannot be loaded
+     */
+    <I, O> ZooModel<I, O> load(Path path, Class<I> input, Class<O> output, Map<String, Object> more)
+            throws Exception {
         Path model = exportedModel(path);
         Map<String, Object> arguments = arguments();
+        arguments.putAll(more);
         // the translator factory reads these; check them before loading the model
         Seq2SeqTranslatorFactory.options(arguments);
-        Criteria.Builder<String, String> criteria =
-                Criteria.builder()
-                        .setTypes(String.class, String.class)
-                        .optModelPath(model)
-                        .optEngine("PyTorch")
-                        .optTranslatorFactory(new DeferredTranslatorFactory());
+        Criteria.Builder<I, O> criteria =
+                SafetensorsModel.isModelDirectory(model)
+                        ? SafetensorsModel.criteria(model, input, output) // e.g. saved in PyTorch
+                        : Criteria.builder()
+                                .setTypes(input, output)
+                                .optModelPath(model)
+                                .optEngine("PyTorch")
+                                .optTranslatorFactory(new DeferredTranslatorFactory());
         arguments.forEach(criteria::optArgument);
         return criteria.build().loadModel();
     }
 
     /**
-     * Finds the exported model that {@code --model} names: the path itself when it is a zip or a
-     * directory holding {@code serving.properties}, or the {@code model/} subdirectory of a
-     * directory written by {@code train --out}.
+     * Finds the exported model that {@code --model} names: the path itself when it is a zip, a
+     * directory holding {@code serving.properties} or a safetensors model directory ({@link
+     * SafetensorsModel#isModelDirectory}), or the {@code model/} subdirectory of a directory
+     * written by {@code train --out}.
      *
      * @param path the {@code --model} value
      * @return the exported model
@@ -114,7 +137,8 @@ public class DecodingFlags {
         if (!Files.isDirectory(path)) {
             throw new IllegalArgumentException("model " + path + " does not exist");
         }
-        if (Files.isRegularFile(path.resolve(Seq2SeqArtifact.SERVING_PROPERTIES))) {
+        if (Files.isRegularFile(path.resolve(Seq2SeqArtifact.SERVING_PROPERTIES))
+                || SafetensorsModel.isModelDirectory(path)) {
             return path;
         }
         Path exported = path.resolve(TRAINED_MODEL);

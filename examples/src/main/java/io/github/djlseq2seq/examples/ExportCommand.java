@@ -12,6 +12,7 @@ import io.github.djlseq2seq.zoo.ParameterFiles;
 import io.github.djlseq2seq.zoo.Seq2SeqArtifact;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
         name = "export",
         mixinStandardHelpOptions = true,
         description = {
-            "Export a training checkpoint as a DJL model (directory or .zip) that Criteria loads.",
+            "Export a training checkpoint as a DJL model (directory or .zip) that Criteria loads;"
+                    + " --format safetensors also lets PyTorch load it.",
             "Example: export --checkpoint runs/bible-en-es/checkpoints/best"
                     + " --config runs/bible-en-es/config.json"
                     + " --tokenizer runs/bible-en-es/tokenizer.json --out bible-en-es.zip"
@@ -82,6 +84,14 @@ public final class ExportCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE})")
     int noRepeatNgram;
 
+    @Option(
+            names = "--format",
+            description =
+                    "parameter file: params (DJL's seq2seq-0000.params) or safetensors"
+                            + " (model.safetensors, loadable in PyTorch by"
+                            + " python/djl_seq2seq_torch.py) (default: ${DEFAULT-VALUE})")
+    String format = "params";
+
     @Option(names = "--overwrite", description = "replace --out if it exists")
     boolean overwrite;
 
@@ -92,6 +102,7 @@ public final class ExportCommand implements Callable<Integer> {
                 Files.isDirectory(checkpoint)
                         ? checkpoint.resolve(CHECKPOINT_PARAMETERS)
                         : checkpoint;
+        ModelExporter.Format parameterFormat = format(format);
         TransformerConfig modelConfig = TransformerConfig.load(config);
         Seq2SeqTokenizer tok = Tokenizers.load(tokenizer);
         DecodingOptions options =
@@ -112,6 +123,7 @@ public final class ExportCommand implements Callable<Integer> {
                     .optArtifactId(artifactId)
                     .optVersion(artifactVersion)
                     .optOverwrite(overwrite)
+                    .optFormat(parameterFormat)
                     .build()
                     .export(out);
         }
@@ -124,5 +136,16 @@ public final class ExportCommand implements Callable<Integer> {
                         + out
                         + "\")).optEngine(\"PyTorch\").build()");
         return 0;
+    }
+
+    /** The {@code --format} value as an exporter format. */
+    static ModelExporter.Format format(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "params" -> ModelExporter.Format.PARAMS;
+            case "safetensors" -> ModelExporter.Format.SAFETENSORS;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--format must be params or safetensors, got " + name);
+        };
     }
 }

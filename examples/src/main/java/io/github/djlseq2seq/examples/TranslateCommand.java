@@ -5,13 +5,17 @@ import ai.djl.repository.zoo.ZooModel;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.inference.StreamingTranslation;
+import io.github.djlseq2seq.inference.TranslationRequest;
+import io.github.djlseq2seq.inference.TranslationResult;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ToIntFunction;
 import picocli.CommandLine.Command;
@@ -33,7 +37,8 @@ import picocli.CommandLine.Option;
                     + " --batch sentences and --max-tokens padded source tokens each) and writes"
                     + " them in input order, so memory stays bounded on inputs of any length.",
             "Shows a progress line with sentences/s on standard error when it is a terminal, and"
-                    + " one summary line otherwise."
+                    + " one summary line otherwise.",
+            "--nbest K writes TSV line_no<TAB>rank<TAB>score<TAB>text instead (line_no from 1)."
         })
 public final class TranslateCommand implements Callable<Integer> {
 
@@ -41,6 +46,8 @@ public final class TranslateCommand implements Callable<Integer> {
     Path model;
 
     @Mixin DecodingFlags decoding = new DecodingFlags();
+
+    @Mixin SteeringFlags steering = new SteeringFlags();
 
     @Option(
             names = "--window",
@@ -65,6 +72,23 @@ public final class TranslateCommand implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
+        if (steering.isSet()) { // n-best, sampling or prefixes: the request translator
+            PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+            Map<String, Object> arguments = steering.arguments(decoding.beam);
+            try (ZooModel<TranslationRequest, TranslationResult> loaded =
+                            decoding.load(
+                                    model,
+                                    TranslationRequest.class,
+                                    TranslationResult.class,
+                                    arguments);
+                    BufferedReader in =
+                            new BufferedReader(
+                                    new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                steering.translate(loaded, in, out, decoding.batch);
+            }
+            out.flush();
+            return 0;
+        }
         Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         TranslationProgress shown = new TranslationProgress(progress, System.err);
         StreamingTranslation.Summary summary;

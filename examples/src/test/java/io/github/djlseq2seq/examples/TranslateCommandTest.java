@@ -29,7 +29,7 @@ import org.testng.annotations.Test;
 public class TranslateCommandTest {
 
     /** A tiny untrained model exported to a directory. */
-    private static void exportTinyModel(Path dir) throws Exception {
+    static void exportTinyModel(Path dir) throws Exception {
         List<String> texts =
                 List.of(
                         "In the beginning God created the heavens and the earth.",
@@ -58,7 +58,7 @@ public class TranslateCommandTest {
     }
 
     /** Runs translate on the input, expecting the status; returns standard output and error. */
-    private static String[] translate(int status, String input, String... args) {
+    static String[] translate(int status, String input, String... args) {
         InputStream in = System.in;
         try {
             System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
