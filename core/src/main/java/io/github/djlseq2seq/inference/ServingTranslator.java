@@ -10,7 +10,6 @@ import ai.djl.translate.TranslatorContext;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
-import io.github.djlseq2seq.model.RoutedInput;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,20 +36,19 @@ import java.util.function.Function;
  * without decoding; a sentence longer than the model accepts is a bad request unless the options
  * truncate it. Each translation is the one {@link Seq2SeqTranslator} gives with the same options.
  *
- * <p>A batch of requests ({@code batchPredict}, as DJL Serving batches them) is decoded in one
- * model forward: the requests with equal parameters share one decode, and those with other
- * parameters get their own ({@link GroupedDecoding}); a bad request fails alone, with its error.
+ * <p>A batch of requests ({@code batchPredict}, as DJL Serving batches them) is decoded as one
+ * batch of sentences, each row with its request's options ({@link Seq2SeqRequestTranslator}); a bad
+ * request fails alone, with its error.
  */
 public class ServingTranslator implements Translator<Input, Output> {
 
     private static final String BATCH = "djl-seq2seq.serving-batch";
 
     private final Seq2SeqTokenizer sourceTokenizer;
-    private final Seq2SeqTokenizer targetTokenizer;
     private final Map<String, ?> modelArguments;
     private final Function<Map<String, ?>, DecodingOptions> options;
     private final int maxInputs;
-    private final Seq2SeqTranslator defaults;
+    private final Seq2SeqRequestTranslator requests;
 
     /**
      * Creates a translator.
@@ -74,12 +72,11 @@ public class ServingTranslator implements Translator<Input, Output> {
             throw new IllegalArgumentException("maxInputs must be at least 1, got " + maxInputs);
         }
         this.sourceTokenizer = sourceTokenizer;
-        this.targetTokenizer = targetTokenizer;
         this.modelArguments = Map.copyOf(modelArguments);
         this.options = options;
         this.maxInputs = maxInputs;
-        defaults =
-                new Seq2SeqTranslator(
+        requests =
+                new Seq2SeqRequestTranslator(
                         sourceTokenizer, targetTokenizer, options.apply(modelArguments));
     }
 
@@ -89,7 +86,7 @@ public class ServingTranslator implements Translator<Input, Output> {
      * @return the model's options
      */
     public DecodingOptions getOptions() {
-        return defaults.getOptions();
+        return requests.getOptions();
     }
 
     /**
@@ -109,7 +106,7 @@ public class ServingTranslator implements Translator<Input, Output> {
      */
     @Override
     public Batchifier getBatchifier() {
-        return defaults.getBatchifier();
+        return requests.getBatchifier();
     }
 
     /**
@@ -120,7 +117,7 @@ public class ServingTranslator implements Translator<Input, Output> {
      */
     @Override
     public void prepare(TranslatorContext ctx) {
-        defaults.prepare(ctx);
+        requests.prepare(ctx);
     }
 
     /**
@@ -148,8 +145,8 @@ public class ServingTranslator implements Translator<Input, Output> {
     }
 
     /**
-     * Parses every request, groups the good ones' non-blank sentences by their decoding options and
-     * routes all groups to one {@link GroupedDecoding}.
+     * Parses every request and routes the good ones' non-blank sentences, each with its request's
+     * options, to one decode.
      *
      * @param ctx the predictor's context
      * @param inputs the requests
@@ -158,49 +155,41 @@ public class ServingTranslator implements Translator<Input, Output> {
     @Override
     public NDList batchProcessInput(TranslatorContext ctx, List<Input> inputs) {
         Batch batch = new Batch(inputs.size());
-        Map<Map<String, Object>, Group> groups = new LinkedHashMap<>();
+        List<TranslationRequest> rows = new ArrayList<>();
         for (int r = 0; r < inputs.size(); r++) {
             try {
                 ServingRequest request = ServingRequest.parse(body(inputs.get(r)), maxInputs);
-                Group group = groups.get(request.getArguments());
-                if (group == null) {
-                    group = new Group(translator(request.getArguments()));
-                }
-                batch.sentences.set(r, checked(request.getInputs(), group.translator, ctx));
-                groups.putIfAbsent(request.getArguments(), group);
-                batch.groupOf.set(r, group);
+                DecodingOptions own = options(request.getArguments());
+                batch.sentences.set(r, checked(request.getInputs(), own, ctx));
                 for (String sentence : request.getInputs()) {
                     if (!sentence.isBlank()) {
-                        group.sentences.add(sentence);
+                        rows.add(new TranslationRequest(sentence, null, own));
                     }
                 }
             } catch (ServingRequest.Invalid e) {
                 batch.errors.set(r, e);
             }
         }
-        List<RoutedInput> routed = new ArrayList<>();
-        for (Group group : groups.values()) {
-            if (!group.sentences.isEmpty()) {
-                group.index = routed.size();
-                routed.add((RoutedInput) group.translator.batchProcessInput(ctx, group.sentences));
-            }
-        }
-        batch.decoding = new GroupedDecoding(routed);
         ctx.setAttachment(BATCH, batch);
-        return routed.isEmpty() ? new NDList() : batch.decoding.route();
+        return rows.isEmpty() ? new NDList() : requests.batchProcessInput(ctx, rows);
     }
 
     /**
      * Answers every request: its translations, or its error.
      *
      * @param ctx the predictor's context
-     * @param list the outputs of all groups
+     * @param list the decode's outputs
      * @return one response per request, in order
      */
     @Override
     public List<Output> batchProcessOutput(TranslatorContext ctx, NDList list) {
         Batch batch = (Batch) ctx.getAttachment(BATCH);
-        Map<Group, Deque<String>> translations = new LinkedHashMap<>();
+        Deque<String> decoded = new ArrayDeque<>();
+        if (!list.isEmpty()) {
+            for (TranslationResult result : requests.batchProcessOutput(ctx, list)) {
+                decoded.add(result.getText());
+            }
+        }
         List<Output> out = new ArrayList<>(batch.errors.size());
         for (int r = 0; r < batch.errors.size(); r++) {
             ServingRequest.Invalid error = batch.errors.get(r);
@@ -208,9 +197,6 @@ public class ServingTranslator implements Translator<Input, Output> {
                 out.add(error(error.getCode(), error.getMessage()));
                 continue;
             }
-            Group group = batch.groupOf.get(r);
-            Deque<String> decoded =
-                    translations.computeIfAbsent(group, g -> g.translations(ctx, batch.decoding));
             JsonArray response = new JsonArray();
             for (String sentence : batch.sentences.get(r)) {
                 JsonObject item = new JsonObject();
@@ -222,26 +208,25 @@ public class ServingTranslator implements Translator<Input, Output> {
         return out;
     }
 
-    /** A String translator with the model's arguments overridden by a request's. */
-    private Seq2SeqTranslator translator(Map<String, Object> requestArguments)
+    /** The model's options overridden by a request's arguments. */
+    private DecodingOptions options(Map<String, Object> requestArguments)
             throws ServingRequest.Invalid {
         if (requestArguments.isEmpty()) {
-            return defaults;
+            return requests.getOptions();
         }
         Map<String, Object> merged = new LinkedHashMap<>(modelArguments);
         merged.putAll(requestArguments);
         try {
-            return new Seq2SeqTranslator(sourceTokenizer, targetTokenizer, options.apply(merged));
+            return options.apply(merged);
         } catch (IllegalArgumentException e) {
             throw new ServingRequest.Invalid(400, "bad parameters: " + e.getMessage());
         }
     }
 
     /** Refuses a request with a sentence longer than the model accepts and will not truncate. */
-    private List<String> checked(
-            List<String> sentences, Seq2SeqTranslator translator, TranslatorContext ctx)
+    private List<String> checked(List<String> sentences, DecodingOptions own, TranslatorContext ctx)
             throws ServingRequest.Invalid {
-        if (translator.getOptions().isTruncateSource()) {
+        if (own.isTruncateSource()) {
             return sentences;
         }
         int maxLength = ((Seq2SeqTransformer) ctx.getBlock()).getConfig().maxLength();
@@ -294,37 +279,10 @@ public class ServingTranslator implements Translator<Input, Output> {
     private static final class Batch {
         final List<ServingRequest.Invalid> errors;
         final List<List<String>> sentences;
-        final List<Group> groupOf;
-        GroupedDecoding decoding;
 
         Batch(int size) {
             errors = new ArrayList<>(Collections.nCopies(size, null));
             sentences = new ArrayList<>(Collections.nCopies(size, null));
-            groupOf = new ArrayList<>(Collections.nCopies(size, null));
-        }
-    }
-
-    /** The requests of a batch that share decoding options: one decode. */
-    private static final class Group {
-        final Seq2SeqTranslator translator;
-        final List<String> sentences = new ArrayList<>();
-        int index = -1;
-
-        Group(Seq2SeqTranslator translator) {
-            this.translator = translator;
-        }
-
-        /** The group's translations, in the order of its sentences. */
-        Deque<String> translations(TranslatorContext ctx, GroupedDecoding decoding) {
-            Deque<String> out = new ArrayDeque<>();
-            if (index < 0) {
-                return out;
-            }
-            NDList ids = new NDList(decoding.output(index).head()); // [B_g, L_g]
-            for (NDList row : translator.getBatchifier().unbatchify(ids)) {
-                out.add(translator.processOutput(ctx, row));
-            }
-            return out;
         }
     }
 }
