@@ -1,6 +1,8 @@
 package io.github.djlseq2seq.zoo;
 
 import ai.djl.Model;
+import ai.djl.modality.Input;
+import ai.djl.modality.Output;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Pair;
@@ -9,6 +11,7 @@ import io.github.djlseq2seq.data.Tokenizers;
 import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.Seq2SeqRequestTranslator;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.inference.ServingTranslator;
 import io.github.djlseq2seq.inference.TranslationRequest;
 import io.github.djlseq2seq.inference.TranslationResult;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
@@ -41,15 +44,24 @@ import java.util.Set;
  * file:} handler registered), name the factory with {@code .optTranslatorFactory(new
  * DeferredTranslatorFactory())}, which reads it from {@code serving.properties}, or with the URL
  * argument {@code ?translatorFactory=io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory}.
+ *
+ * <p>For {@code (Input, Output)}, the types DJL Serving asks for, it creates a {@link
+ * ServingTranslator}: JSON requests {@code {"inputs": …, "parameters": {…}}} in, JSON translations
+ * out, at most {@code maxInputs} sentences a request (the argument, default {@value
+ * #DEFAULT_MAX_INPUTS}).
  */
 public class Seq2SeqTranslatorFactory implements TranslatorFactory {
+
+    /** The most sentences a JSON request may hold unless the argument {@code maxInputs} says. */
+    public static final int DEFAULT_MAX_INPUTS = 64;
 
     /** {@inheritDoc} */
     @Override
     public Set<Pair<Type, Type>> getSupportedTypes() {
         return Set.of(
                 new Pair<>(String.class, String.class),
-                new Pair<>(TranslationRequest.class, TranslationResult.class));
+                new Pair<>(TranslationRequest.class, TranslationResult.class),
+                new Pair<>(Input.class, Output.class));
     }
 
     /** {@inheritDoc} */
@@ -59,10 +71,11 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
             Class<I> input, Class<O> output, Model model, Map<String, ?> arguments) {
         boolean text = input == String.class && output == String.class;
         boolean requests = input == TranslationRequest.class && output == TranslationResult.class;
-        if (!text && !requests) {
+        boolean json = input == Input.class && output == Output.class;
+        if (!text && !requests && !json) {
             throw new IllegalArgumentException(
-                    "djl-seq2seq models translate String to String or TranslationRequest to"
-                            + " TranslationResult, not "
+                    "djl-seq2seq models translate String to String, TranslationRequest to"
+                            + " TranslationResult or Input to Output (JSON), not "
                             + input
                             + " to "
                             + output);
@@ -74,6 +87,18 @@ public class Seq2SeqTranslatorFactory implements TranslatorFactory {
             return (Translator<I, O>)
                     new Seq2SeqRequestTranslator(
                             tokenizers.get(0), tokenizers.get(1), options(arguments));
+        }
+        if (json) {
+            Object maxInputs = arguments.get("maxInputs");
+            return (Translator<I, O>)
+                    new ServingTranslator(
+                            tokenizers.get(0),
+                            tokenizers.get(1),
+                            arguments,
+                            Seq2SeqTranslatorFactory::options,
+                            maxInputs == null
+                                    ? DEFAULT_MAX_INPUTS
+                                    : Integer.parseInt(maxInputs.toString()));
         }
         return (Translator<I, O>)
                 new Seq2SeqTranslator(tokenizers.get(0), tokenizers.get(1), options(arguments));
