@@ -14,7 +14,11 @@ Prints one "key value [note]" line per figure, with the keys of the Java report:
                                              a warm-up call, then the best of --decode-repeats,
                                              as io.github.djlseq2seq.bench.DecodingBenchmark
 
-Run with Debian's python3-torch: /usr/bin/python3 bench/pytorch_peer.py [--threads 2]
+--autocast bf16 runs the forward passes (and the loss) under torch.autocast("cpu", torch.bfloat16),
+the one line a PyTorch user adds for mixed precision: linear maps and matmuls in bf16, float32
+parameters and optimizer; it prints "precision bf16" (else "precision fp32").
+
+Run with Debian's python3-torch: /usr/bin/python3 bench/pytorch_peer.py [--threads 2] [--autocast bf16]
 """
 
 import argparse
@@ -120,6 +124,11 @@ def matmul_gflops(n=1024, warmup=5, repeats=20):
     return 2 * n ** 3 / statistics.median(times) / 1e9
 
 
+def autocast(args):
+    """torch.autocast("cpu", torch.bfloat16) with --autocast bf16, else a no-op context."""
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.autocast == "bf16")
+
+
 def train(model, args):
     gen = torch.Generator().manual_seed(7)
     shape = (args.batch, args.length)
@@ -139,8 +148,9 @@ def train(model, args):
         src, tgt_in, tgt_out = batches[step % len(batches)]
         start = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        logits = model(src, tgt_in)
-        loss = loss_fn(logits.reshape(-1, logits.size(-1)), tgt_out.reshape(-1))
+        with autocast(args):
+            logits = model(src, tgt_in)
+            loss = loss_fn(logits.reshape(-1, logits.size(-1)), tgt_out.reshape(-1))
         loss.backward()
         opt.step()
         schedule.step()
@@ -169,14 +179,21 @@ def greedy(model, src, length):
 
 def decode(model, args):
     model.eval()
+    if args.autocast == "bf16":
+        # torch 1.13's fused encoder-layer fast path (eval, no grad) rejects autocast's bf16
+        # activations; this attribute only gates that path, the layers compute the same
+        for layer in model.transformer.encoder.layers:
+            layer.activation_relu_or_gelu = False
     src = torch.randint(FIRST_ID, 8000, (args.batch, args.length),
                         generator=torch.Generator().manual_seed(11))
     for length in args.decode_lengths:
-        greedy(model, src, length)  # warm-up, as DecodingBenchmark
+        with autocast(args):
+            greedy(model, src, length)  # warm-up, as DecodingBenchmark
         times = []
         for _ in range(args.decode_repeats):
             start = time.perf_counter()
-            out = greedy(model, src, length)
+            with autocast(args):
+                out = greedy(model, src, length)
             times.append(time.perf_counter() - start)
             assert out.shape == (args.batch, length)
         # the fastest call, as DecodingBenchmark reports (the least disturbed by other processes)
@@ -196,6 +213,8 @@ def main():
     p.add_argument("--decode-lengths", type=int, nargs="*", default=[16, 64, 128])
     p.add_argument("--decode-repeats", type=int, default=3)
     p.add_argument("--skip-matmul", action="store_true")
+    p.add_argument("--autocast", choices=["none", "bf16"], default="none",
+                   help='bf16: torch.autocast("cpu", torch.bfloat16) around forward and loss')
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -203,6 +222,8 @@ def main():
     line("engine", "torch", f"PyTorch {torch.__version__}, intra-op threads "
          f"{torch.get_num_threads()}, inter-op threads {torch.get_num_interop_threads()}")
     line("load_average_start", f"{os.getloadavg()[0]:.2f}", LOAD_NOTE)
+    line("precision", "bf16" if args.autocast == "bf16" else "fp32",
+         'torch.autocast("cpu", torch.bfloat16)' if args.autocast == "bf16" else "")
     if not args.skip_matmul:
         others = CpuShare()
         line("matmul_gflops", f"{matmul_gflops():.1f}", "1024³ float32, median of 20")

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # The one command: builds the library, runs the Java benchmark (base-cpu) and the PyTorch peer
-# back to back on this machine, and prints ours/peer ratios.
+# back to back on this machine, in fp32 and in bf16 mixed precision (ours --precision bf16, the
+# peer under torch.autocast("cpu", torch.bfloat16)), alternating ours and the peer, and prints the
+# ratios.
 #
-#   bench/run.sh                        quick run (a few minutes)
+#   bench/run.sh                        quick run (about ten minutes: four reports)
 #   bench/run.sh --memory-steps 2000    also the resident-memory growth check (step 100 → 2000)
+#   PRECISIONS=fp32 bench/run.sh        fp32 only (the two reports of before)
+#
+# On a CPU without avx512_bf16/amx_bf16 ours falls back to fp32 (its report says "precision fp32")
+# while the peer's autocast still runs bf16, emulated.
 #
 # Extra flags go to the bench command (io.github.djlseq2seq.bench.BenchCommand; `bench/run.sh
 # --help` lists them); a subcommand first (`bench/run.sh scaling`, `training`, `decoding`,
@@ -17,8 +23,11 @@ cd "$(dirname "$0")/.."
 
 out_dir=target/bench
 mkdir -p "$out_dir"
-ours="$out_dir/ours.txt"
-peer="$out_dir/peer.txt"
+ours="$out_dir/ours.txt" # fp32
+peer="$out_dir/peer.txt" # fp32
+ours_bf16="$out_dir/ours-bf16.txt"
+peer_bf16="$out_dir/peer-bf16.txt"
+precisions=${PRECISIONS:-fp32 bf16}
 
 echo "== build"
 # one reactor run: the library and the examples are built first, and the classpath (written by
@@ -36,18 +45,34 @@ case "${1:-}" in
         exec java "${jvm[@]}" "$main" "$@" ;;
 esac
 
-echo "== ours: djl-seq2seq on DJL (java -cp … $main $*)"
-echo "   OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-<unset>}"
-java "${jvm[@]}" "$main" "$@" | tee "$ours"
-
-echo "== peer: torch.nn.Transformer (/usr/bin/python3 bench/pytorch_peer.py ${PEER_ARGS:-})"
-if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-    # shellcheck disable=SC2086
-    /usr/bin/python3 bench/pytorch_peer.py --threads 2 ${PEER_ARGS:-} | tee "$peer"
-else
+have_peer=true
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     echo "python3-torch is missing: apt-get install -y python3-torch libopenblas0-openmp"
-    : >"$peer"
+    have_peer=false
 fi
+for report in "$ours" "$peer" "$ours_bf16" "$peer_bf16"; do
+    : >"$report" # no stale figures in the ratios
+done
+for precision in $precisions; do
+    if [[ $precision == fp32 ]]; then
+        o=$ours p=$peer autocast=none extra=()
+    else
+        # the matmul bound is measured once, in the fp32 reports
+        o=$ours_bf16 p=$peer_bf16 autocast=bf16 extra=(--skip-matmul)
+    fi
+    echo "== ours $precision: djl-seq2seq on DJL (java -cp … $main --precision $precision $*)"
+    echo "   OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-<unset>}"
+    java "${jvm[@]}" "$main" --precision "$precision" "${extra[@]}" "$@" | tee "$o"
+    echo "== peer $precision: torch.nn.Transformer (/usr/bin/python3 bench/pytorch_peer.py" \
+        "--autocast $autocast ${PEER_ARGS:-})"
+    if $have_peer; then
+        # shellcheck disable=SC2086
+        /usr/bin/python3 bench/pytorch_peer.py --threads 2 --autocast "$autocast" \
+            "${extra[@]}" ${PEER_ARGS:-} | tee "$p"
+    else
+        : >"$p"
+    fi
+done
 
 # value FILE KEY: the number after KEY in a report, empty when absent
 value() { awk -v key="$2" '$1 == key { print $2; exit }' "$1"; }
@@ -65,13 +90,28 @@ ratio() {
 }
 
 echo "== ours / peer"
-ratio "training tokens/s" "$ours" train_tokens_per_s "$peer" train_tokens_per_s
+ratio "training tokens/s, ours fp32 / peer fp32" "$ours" train_tokens_per_s "$peer" train_tokens_per_s
+ratio "training tokens/s, ours bf16 / peer fp32" \
+    "$ours_bf16" train_tokens_per_s "$peer" train_tokens_per_s
+ratio "training tokens/s, ours bf16 / peer bf16" \
+    "$ours_bf16" train_tokens_per_s "$peer_bf16" train_tokens_per_s
+ratio "training tokens/s, ours bf16 / ours fp32" \
+    "$ours_bf16" train_tokens_per_s "$ours" train_tokens_per_s
+ratio "training tokens/s, peer bf16 / peer fp32" \
+    "$peer_bf16" train_tokens_per_s "$peer" train_tokens_per_s
 ratio "matmul GFLOP/s (libtorch 2.7.1 / Debian torch)" "$ours" matmul_gflops "$peer" matmul_gflops
 for n in 16 64 128; do
     ratio "greedy decoding L=$n, ours cached / peer" \
         "$ours" "decode_cached_L${n}_tokens_per_s" "$peer" "decode_recompute_L${n}_tokens_per_s"
     ratio "greedy decoding L=$n, ours recompute / peer" \
         "$ours" "decode_recompute_L${n}_tokens_per_s" "$peer" "decode_recompute_L${n}_tokens_per_s"
+done
+for n in 16 64 128; do
+    ratio "greedy L=$n cached, ours bf16 / ours fp32" \
+        "$ours_bf16" "decode_cached_L${n}_tokens_per_s" "$ours" "decode_cached_L${n}_tokens_per_s"
+    ratio "greedy L=$n, ours bf16 cached / peer bf16" \
+        "$ours_bf16" "decode_cached_L${n}_tokens_per_s" \
+        "$peer_bf16" "decode_recompute_L${n}_tokens_per_s"
 done
 ratio "ours: cached / recompute at L=128" \
     "$ours" decode_cached_L128_tokens_per_s "$ours" decode_recompute_L128_tokens_per_s

@@ -1,6 +1,9 @@
 package io.github.djlseq2seq.bench;
 
+import ai.djl.Device;
 import io.github.djlseq2seq.examples.BundledCorpus;
+import io.github.djlseq2seq.precision.Bf16Support;
+import io.github.djlseq2seq.precision.Precision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -138,6 +141,14 @@ public final class BenchCommand implements Callable<Integer> {
                                 + " trace (summary: bench/profile_summary.py).")
         Path profile;
 
+        @Option(
+                names = "--precision",
+                description =
+                        "Matrix products in fp32 or bf16 (bf16 falls back to fp32 with a note"
+                                + " on a CPU without avx512_bf16/amx_bf16; default:"
+                                + " ${DEFAULT-VALUE}).")
+        String precision = "fp32";
+
         /**
          * Maps the flags onto a settings builder, checking the values the builder checks.
          *
@@ -157,12 +168,24 @@ public final class BenchCommand implements Callable<Integer> {
                             .optClip(clip)
                             .optProfile(profile);
             try {
+                builder.optPrecision(resolvedPrecision(precision));
                 builder.build();
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             }
             return builder;
         }
+    }
+
+    /**
+     * Parses a {@code --precision} value and resolves it for the CPU.
+     *
+     * @param name {@code fp32} or {@code bf16}
+     * @return the precision the benchmark runs in
+     * @throws IllegalArgumentException for another name
+     */
+    static Precision resolvedPrecision(String name) {
+        return Bf16Support.system().resolve(Precision.fromName(name), Device.cpu());
     }
 
     /** {@code bench training}: the training step alone, as in the full report. */
@@ -195,10 +218,23 @@ public final class BenchCommand implements Callable<Integer> {
                             + " 128 output tokens.")
     static final class Decoding implements Callable<Integer> {
 
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--precision",
+                description = "Matrix products in fp32 or bf16 (default: ${DEFAULT-VALUE}).")
+        String precision = "fp32";
+
         /** {@inheritDoc} */
         @Override
         public Integer call() {
-            DecodingReport.run(System.out);
+            Precision resolved;
+            try {
+                resolved = resolvedPrecision(precision);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+            DecodingReport.run(System.out, resolved);
             return 0;
         }
     }

@@ -1,6 +1,7 @@
 package io.github.djlseq2seq.bench;
 
 import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.precision.Precision;
 import java.nio.file.Path;
 
 /**
@@ -27,6 +28,7 @@ public final class BenchSettings {
     private final boolean skipMatmul;
     private final boolean skipDecoding;
     private final Path profile;
+    private final Precision precision;
 
     private BenchSettings(Builder b) {
         batch = b.batch;
@@ -39,6 +41,7 @@ public final class BenchSettings {
         skipMatmul = b.skipMatmul;
         skipDecoding = b.skipDecoding;
         profile = b.profile;
+        precision = b.precision;
     }
 
     /**
@@ -153,6 +156,15 @@ public final class BenchSettings {
     }
 
     /**
+     * Returns the precision of the model's matrix products.
+     *
+     * @return the precision
+     */
+    public Precision getPrecision() {
+        return precision;
+    }
+
+    /**
      * Returns the number of steps run in all: warm-up, timed, then on to the memory readings.
      *
      * @return the steps
@@ -165,8 +177,14 @@ public final class BenchSettings {
     @Override
     public String toString() {
         return String.format(
-                "B=%d S=%d T=%d, %d warm-up + %d timed steps%s",
-                batch, sourceLength, targetLength, warmupSteps, timedSteps, clip ? ", clip 1" : "");
+                "B=%d S=%d T=%d, %d warm-up + %d timed steps%s, %s",
+                batch,
+                sourceLength,
+                targetLength,
+                warmupSteps,
+                timedSteps,
+                clip ? ", clip 1" : "",
+                precision.displayName());
     }
 
     /** Builds {@link BenchSettings}. */
@@ -181,6 +199,7 @@ public final class BenchSettings {
         private boolean skipMatmul;
         private boolean skipDecoding;
         private Path profile;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
 
@@ -292,6 +311,18 @@ public final class BenchSettings {
          */
         public Builder optSkipDecoding(boolean skip) {
             this.skipDecoding = skip;
+            return this;
+        }
+
+        /**
+         * Sets the precision of the model's matrix products (default fp32), already resolved for
+         * the CPU.
+         *
+         * @param precision the precision
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
             return this;
         }
 

@@ -27,6 +27,11 @@ public final class BenchmarkSuite {
     public static TrainingFigures run(BenchSettings settings, PrintStream out) {
         out.println(BenchmarkReport.line("engine", "djl", EngineInfo.describe()));
         out.println(load("load_average_start"));
+        out.println(
+                BenchmarkReport.line(
+                        "precision",
+                        settings.getPrecision().displayName(),
+                        "the model's matrix products (bf16: TorchScript, float32 parameters)"));
         double matmul = Double.NaN;
         if (!settings.isSkipMatmul()) {
             CpuShare others = CpuShare.start();
@@ -43,7 +48,7 @@ public final class BenchmarkSuite {
         BenchmarkReport.training(figures, matmul).forEach(out::println);
         if (!settings.isSkipDecoding()) {
             CpuShare others = CpuShare.start();
-            DecodingReport.run(out);
+            DecodingReport.run(out, settings.getPrecision());
             out.println(
                     BenchmarkReport.othersLine("decode_others_cpu_pct", others.othersPercent()));
         }

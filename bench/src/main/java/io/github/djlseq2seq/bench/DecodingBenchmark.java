@@ -12,6 +12,7 @@ import io.github.djlseq2seq.data.SpecialTokens;
 import io.github.djlseq2seq.model.IncrementalState;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.precision.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class DecodingBenchmark {
     private final int[] outputLengths;
     private final int repeats;
     private final long seed;
+    private final Precision precision;
 
     private DecodingBenchmark(Builder b) {
         config = b.config;
@@ -49,6 +51,7 @@ public final class DecodingBenchmark {
         outputLengths = b.outputLengths.clone();
         repeats = b.repeats;
         seed = b.seed;
+        precision = b.precision;
     }
 
     /**
@@ -69,7 +72,8 @@ public final class DecodingBenchmark {
     public List<Figure> run() {
         Engine.getInstance().setRandomSeed((int) seed);
         try (Model model = Model.newInstance("decoding-benchmark")) {
-            Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config).build();
+            Seq2SeqTransformer block =
+                    Seq2SeqTransformer.builder().setConfig(config).optPrecision(precision).build();
             model.setBlock(block);
             NDManager manager = model.getNDManager();
             block.initialize(manager, DataType.FLOAT32, new Shape(1, 8), new Shape(1, 8));
@@ -194,7 +198,7 @@ public final class DecodingBenchmark {
     public String describe() {
         return String.format(
                 "greedy decoding, d=%d, %d heads, %d+%d layers, ff %d, vocab %d/%d, batch %d x %d"
-                        + " source tokens, best of %d timed call(s) per figure, %s %s on %s",
+                        + " source tokens, best of %d timed call(s) per figure, %s, %s %s on %s",
                 config.modelDim(),
                 config.numHeads(),
                 config.encoderLayers(),
@@ -205,6 +209,7 @@ public final class DecodingBenchmark {
                 batchSize,
                 sourceLength,
                 repeats,
+                precision.displayName(),
                 Engine.getInstance().getEngineName(),
                 Engine.getInstance().getVersion(),
                 Engine.getInstance().defaultDevice());
@@ -286,8 +291,20 @@ public final class DecodingBenchmark {
         private int[] outputLengths = {16, 64, 128};
         private int repeats = 3;
         private long seed = 1;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
+
+        /**
+         * Sets the precision of the model's matrix products (default fp32).
+         *
+         * @param precision the precision, already resolved for the CPU
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
 
         /**
          * Sets the model configuration (default above).

@@ -1,5 +1,6 @@
 package io.github.djlseq2seq.bench;
 
+import io.github.djlseq2seq.precision.Precision;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -18,11 +19,15 @@ public final class DecodingReport {
      * Measures and prints.
      *
      * @param out where the lines go
+     * @param precision the precision of the model's matrix products
      * @return the figures, one per output length
      */
-    public static List<DecodingBenchmark.Figure> run(PrintStream out) {
+    public static List<DecodingBenchmark.Figure> run(PrintStream out, Precision precision) {
         DecodingBenchmark benchmark =
-                DecodingBenchmark.builder().optConfig(BenchSettings.baseCpu(256)).build();
+                DecodingBenchmark.builder()
+                        .optConfig(BenchSettings.baseCpu(256))
+                        .optPrecision(precision)
+                        .build();
         out.println(BenchmarkReport.line("decode_settings", "base-cpu", benchmark.describe()));
         List<DecodingBenchmark.Figure> figures = benchmark.run();
         for (DecodingBenchmark.Figure f : figures) {

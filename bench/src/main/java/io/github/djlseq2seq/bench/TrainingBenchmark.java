@@ -17,6 +17,7 @@ import io.github.djlseq2seq.model.TransformerConfig;
 import io.github.djlseq2seq.train.InverseSqrtSchedule;
 import io.github.djlseq2seq.train.PaddedCrossEntropyLoss;
 import io.github.djlseq2seq.train.ResumableAdam;
+import io.github.djlseq2seq.train.SingleCopyParameterServer;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -81,11 +82,16 @@ public final class TrainingBenchmark {
         CpuShare others = null;
         double othersPercent = Double.NaN;
         try (Model model = Model.newInstance("bench-base-cpu")) {
-            Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config).build();
+            Seq2SeqTransformer block =
+                    Seq2SeqTransformer.builder()
+                            .setConfig(config)
+                            .optPrecision(settings.getPrecision())
+                            .build();
             model.setBlock(block);
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 Engine.getInstance().setRandomSeed(42);
                 trainer.initialize(new Shape(b, s), new Shape(b, t));
+                SingleCopyParameterServer.install(trainer, adam); // as TrainingLoop does
                 long parameters = block.countParameters();
                 int total = settings.totalSteps();
                 for (int step = 1; step <= total; step++) {

@@ -5,6 +5,9 @@ import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 
+import ai.djl.Device;
+import io.github.djlseq2seq.precision.Bf16Support;
+import io.github.djlseq2seq.precision.Precision;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -86,6 +89,18 @@ public class BenchCommandTest {
         assertUsageError("--vocab-size must be positive", "tokenizer", "--vocab-size", "0");
         assertUsageError("Unmatched argument", "data", "extra");
         assertUsageError("Unknown option: '--skip-matmul'", "training", "--skip-matmul");
+    }
+
+    @Test
+    public void precisionIsParsedAndResolvedForTheCpu() {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs();
+        assertEquals(command.settings().getPrecision(), Precision.FP32);
+        new CommandLine(command).parseArgs("--precision", "bf16");
+        boolean native16 = Bf16Support.system().supports(Device.cpu());
+        assertEquals(command.settings().getPrecision(), native16 ? Precision.BF16 : Precision.FP32);
+        assertUsageError("unknown precision 'fp16'", "--precision", "fp16");
+        assertUsageError("unknown precision 'fp16'", "decoding", "--precision", "fp16");
     }
 
     @Test

@@ -6,9 +6,6 @@ import io.github.djlseq2seq.eval.Bleu;
 import io.github.djlseq2seq.eval.BleuScore;
 import io.github.djlseq2seq.eval.ChrF;
 import io.github.djlseq2seq.eval.ChrFScore;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -38,21 +35,9 @@ public final class CorpusTranslation {
             Predictor<String, String> predictor, List<String> sources, int batchSize)
             throws TranslateException {
         long start = System.nanoTime();
-        Integer[] order = new Integer[sources.size()];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingInt(i -> sources.get(i).length()));
-        String[] out = new String[sources.size()];
-        for (int from = 0; from < order.length; from += batchSize) {
-            List<String> batch = new ArrayList<>();
-            int to = Math.min(order.length, from + batchSize);
-            for (int k = from; k < to; k++) {
-                batch.add(sources.get(order[k]));
-            }
-            List<String> translated = predictor.batchPredict(batch);
-            for (int k = from; k < to; k++) {
-                out[order[k]] = translated.get(k - from);
-            }
-        }
+        String[] out =
+                new LengthBatches(batchSize, Long.MAX_VALUE)
+                        .translate(predictor, sources, String::length, n -> {});
         return new CorpusTranslation(List.of(out), (System.nanoTime() - start) / 1e9);
     }
 

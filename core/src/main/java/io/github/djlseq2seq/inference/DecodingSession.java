@@ -96,7 +96,7 @@ final class DecodingSession {
         checkShape(sourceIds, config);
         this.sourceIds = sourceIds.duplicate(); // ours, to reorder and close
         this.sourceIds.attach(manager);
-        sourceLengths = countTokens(this.sourceIds, config.sourceStart() ? 2 : 1);
+        sourceLengths = countTokens(this.sourceIds, config.sourceSpecialTokens());
         try (NDManager scope = manager.newSubManager()) {
             joinStep(this.sourceIds, scope);
             memory = model.encode(ps, this.sourceIds, false); // [B, S, D]

@@ -231,7 +231,7 @@ public class Seq2SeqRequestTranslator implements Translator<TranslationRequest, 
         DecodingOptions own = request.getOptions() == null ? options : request.getOptions();
         TransformerConfig config = transformer(ctx).getConfig();
         int maxLength = config.maxLength();
-        int specials = config.sourceStart() ? 2 : 1; // [START,] x…, END
+        int specials = config.sourceSpecialTokens(); // [START,] x…, END
         String added = config.sourceStart() ? "START and END" : "END";
         int[] ids = isBlank(text) ? new int[0] : sourceTokenizer.encode(text);
         if (ids.length + specials > maxLength && own.isTruncateSource()) {

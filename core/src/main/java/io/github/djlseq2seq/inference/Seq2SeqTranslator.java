@@ -34,6 +34,7 @@ import java.util.List;
  */
 public class Seq2SeqTranslator implements Translator<String, String> {
 
+    private final Seq2SeqTokenizer sourceTokenizer;
     private final Seq2SeqTokenizer targetTokenizer;
     private final Seq2SeqRequestTranslator requests;
 
@@ -49,6 +50,7 @@ public class Seq2SeqTranslator implements Translator<String, String> {
             Seq2SeqTokenizer sourceTokenizer,
             Seq2SeqTokenizer targetTokenizer,
             DecodingOptions options) {
+        this.sourceTokenizer = sourceTokenizer;
         this.targetTokenizer = targetTokenizer;
         this.requests = new Seq2SeqRequestTranslator(sourceTokenizer, targetTokenizer, options);
     }
@@ -60,6 +62,15 @@ public class Seq2SeqTranslator implements Translator<String, String> {
      */
     public DecodingOptions getOptions() {
         return requests.getOptions();
+    }
+
+    /**
+     * Returns the source-side tokenizer, e.g. to sort sentences by their token count.
+     *
+     * @return the tokenizer
+     */
+    public Seq2SeqTokenizer getSourceTokenizer() {
+        return sourceTokenizer;
     }
 
     /**

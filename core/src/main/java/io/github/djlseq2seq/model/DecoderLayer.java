@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.djlseq2seq.precision.Precision;
 
 /**
  * One decoder layer: causally-masked self-attention, then cross-attention over the encoder output,
@@ -34,13 +35,13 @@ public class DecoderLayer extends AbstractBlock {
     private final FeedForward feedForward;
     private final SublayerConnection feedForwardConnection;
 
-    DecoderLayer(TransformerConfig config) {
+    DecoderLayer(TransformerConfig config, Precision precision) {
         super(VERSION);
-        selfAttention = addChildBlock("selfAttention", Layers.selfAttention(config));
+        selfAttention = addChildBlock("selfAttention", Layers.selfAttention(config, precision));
         selfAttentionConnection = addChildBlock("selfAttentionNorm", Layers.connection(config));
-        crossAttention = addChildBlock("crossAttention", Layers.crossAttention(config));
+        crossAttention = addChildBlock("crossAttention", Layers.crossAttention(config, precision));
         crossAttentionConnection = addChildBlock("crossAttentionNorm", Layers.connection(config));
-        feedForward = addChildBlock("feedForward", Layers.feedForward(config));
+        feedForward = addChildBlock("feedForward", Layers.feedForward(config, precision));
         feedForwardConnection = addChildBlock("feedForwardNorm", Layers.connection(config));
     }
 
@@ -132,6 +133,7 @@ public class DecoderLayer extends AbstractBlock {
     /** Builds {@link DecoderLayer} from the model configuration. */
     public static final class Builder {
         private TransformerConfig config;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
 
@@ -147,6 +149,18 @@ public class DecoderLayer extends AbstractBlock {
         }
 
         /**
+         * Sets the precision of the layer's matrix products (default {@link Precision#FP32}).
+         *
+         * @param precision the precision, already resolved for the device ({@link
+         *     io.github.djlseq2seq.precision.Bf16Support#resolve})
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        /**
          * Builds the block.
          *
          * @return the block
@@ -155,7 +169,7 @@ public class DecoderLayer extends AbstractBlock {
             if (config == null) {
                 throw new IllegalArgumentException("DecoderLayer needs a TransformerConfig");
             }
-            return new DecoderLayer(config);
+            return new DecoderLayer(config, precision);
         }
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.djlseq2seq.precision.Precision;
 
 /**
  * One encoder layer: self-attention over the whole source, then the feed-forward network, each
@@ -25,11 +26,11 @@ public class EncoderLayer extends AbstractBlock {
     private final FeedForward feedForward;
     private final SublayerConnection feedForwardConnection;
 
-    EncoderLayer(TransformerConfig config) {
+    EncoderLayer(TransformerConfig config, Precision precision) {
         super(VERSION);
-        selfAttention = addChildBlock("selfAttention", Layers.selfAttention(config));
+        selfAttention = addChildBlock("selfAttention", Layers.selfAttention(config, precision));
         selfAttentionConnection = addChildBlock("selfAttentionNorm", Layers.connection(config));
-        feedForward = addChildBlock("feedForward", Layers.feedForward(config));
+        feedForward = addChildBlock("feedForward", Layers.feedForward(config, precision));
         feedForwardConnection = addChildBlock("feedForwardNorm", Layers.connection(config));
     }
 
@@ -83,6 +84,7 @@ public class EncoderLayer extends AbstractBlock {
     /** Builds {@link EncoderLayer} from the model configuration. */
     public static final class Builder {
         private TransformerConfig config;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
 
@@ -98,6 +100,18 @@ public class EncoderLayer extends AbstractBlock {
         }
 
         /**
+         * Sets the precision of the layer's matrix products (default {@link Precision#FP32}).
+         *
+         * @param precision the precision, already resolved for the device ({@link
+         *     io.github.djlseq2seq.precision.Bf16Support#resolve})
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        /**
          * Builds the block.
          *
          * @return the block
@@ -106,7 +120,7 @@ public class EncoderLayer extends AbstractBlock {
             if (config == null) {
                 throw new IllegalArgumentException("EncoderLayer needs a TransformerConfig");
             }
-            return new EncoderLayer(config);
+            return new EncoderLayer(config, precision);
         }
     }
 }

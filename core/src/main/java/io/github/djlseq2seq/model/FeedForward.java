@@ -10,6 +10,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.djlseq2seq.precision.MatrixProducts;
+import io.github.djlseq2seq.precision.Precision;
 
 /**
  * The position-wise feed-forward network {@code FFN(x) = W2 dropout(act(W1 x + b1)) + b2}, with act
@@ -23,6 +25,7 @@ public class FeedForward extends AbstractBlock {
 
     private final float dropout;
     private final FeedForwardActivation activation;
+    private final MatrixProducts products;
     private final Linear expand;
     private final Linear contract;
 
@@ -30,6 +33,7 @@ public class FeedForward extends AbstractBlock {
         super(VERSION);
         dropout = builder.dropout;
         activation = builder.activation;
+        products = MatrixProducts.of(builder.precision);
         expand = addChildBlock("expand", Linear.builder().setUnits(builder.hiddenDim).build());
         contract = addChildBlock("contract", Linear.builder().setUnits(builder.modelDim).build());
     }
@@ -50,12 +54,15 @@ public class FeedForward extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        NDArray h = expand.forward(parameterStore, inputs, training).head(); // [B, T, F]
+        NDArray h =
+                Layers.linear(
+                        parameterStore, products, expand, inputs.head(), training); // [B, T, F]
         h = activation.apply(h); // [B, T, F]
         if (dropout > 0) {
             h = Dropout.dropout(h, dropout, training).head();
         }
-        return contract.forward(parameterStore, new NDList(h), training); // [B, T, D]
+        return new NDList(
+                Layers.linear(parameterStore, products, contract, h, training)); // [B, T, D]
     }
 
     /** {@inheritDoc} */
@@ -78,6 +85,7 @@ public class FeedForward extends AbstractBlock {
         private int hiddenDim;
         private float dropout;
         private FeedForwardActivation activation = FeedForwardActivation.RELU;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
 
@@ -122,6 +130,17 @@ public class FeedForward extends AbstractBlock {
          */
         public Builder optDropout(float dropout) {
             this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Sets the precision of the matrix products (default {@link Precision#FP32}).
+         *
+         * @param precision the precision, already resolved for the device
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
             return this;
         }
 

@@ -13,6 +13,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.djlseq2seq.precision.MatrixProducts;
+import io.github.djlseq2seq.precision.Precision;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -46,6 +48,7 @@ public class MultiHeadAttention extends AbstractBlock {
     private final int modelDim;
     private final int numHeads;
     private final float dropout;
+    private final MatrixProducts products;
     private final boolean cross;
     private final Parameter queryWeight; // self: [3D, D] (Q | K | V); cross: [D, D]
     private final Parameter queryBias; // self: [3D]; cross: [D]
@@ -58,6 +61,7 @@ public class MultiHeadAttention extends AbstractBlock {
         modelDim = builder.modelDim;
         numHeads = builder.numHeads;
         dropout = builder.dropout;
+        products = MatrixProducts.of(builder.precision);
         cross = builder.cross;
         if (cross) {
             queryWeight = addWeight(AttentionLayout.QUERY_WEIGHT, 1);
@@ -191,7 +195,7 @@ public class MultiHeadAttention extends AbstractBlock {
             NDList keyValue,
             NDArray bias,
             boolean training) {
-        NDArray scores = q.matMul(keyValue.get(0).transpose(0, 1, 3, 2)); // [B, H, T, S]
+        NDArray scores = products.matMul(q, keyValue.get(0).transpose(0, 1, 3, 2)); // [B, H, T, S]
         if (bias != null) {
             scores = scores.add(bias);
         }
@@ -199,25 +203,24 @@ public class MultiHeadAttention extends AbstractBlock {
         if (dropout > 0) {
             weights = Dropout.dropout(weights, dropout, training).head();
         }
-        NDArray context = weights.matMul(keyValue.get(1)); // [B, H, T, Dh]
+        NDArray context = products.matMul(weights, keyValue.get(1)); // [B, H, T, Dh]
         Shape s = context.getShape();
         context = context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), modelDim); // [B,T,D]
-        return outputProjection.forward(parameterStore, new NDList(context), training).head();
+        return Layers.linear(parameterStore, products, outputProjection, context, training);
     }
 
-    /** x W^T + b: [B, T, D] → [B, T, P·D]. */
-    private static NDArray project(
+    /** x W^T + b in this block's precision: [B, T, D] → [B, T, P·D]. */
+    private NDArray project(
             ParameterStore parameterStore,
             NDArray x,
             Parameter weight,
             Parameter bias,
             boolean training) {
         Device device = x.getDevice();
-        return Linear.linear(
-                        x,
-                        parameterStore.getValue(weight, device, training),
-                        parameterStore.getValue(bias, device, training))
-                .head();
+        return products.linear(
+                x,
+                parameterStore.getValue(weight, device, training),
+                parameterStore.getValue(bias, device, training));
     }
 
     private NDArray scale(NDArray q) {
@@ -321,6 +324,7 @@ public class MultiHeadAttention extends AbstractBlock {
         private int modelDim;
         private int numHeads;
         private float dropout;
+        private Precision precision = Precision.FP32;
         private boolean cross;
 
         Builder() {}
@@ -355,6 +359,17 @@ public class MultiHeadAttention extends AbstractBlock {
          */
         public Builder optDropout(float dropout) {
             this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Sets the precision of the matrix products (default {@link Precision#FP32}).
+         *
+         * @param precision the precision, already resolved for the device
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
             return this;
         }
 

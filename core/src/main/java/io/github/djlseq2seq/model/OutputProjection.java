@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.djlseq2seq.precision.MatrixProducts;
+import io.github.djlseq2seq.precision.Precision;
 
 /**
  * The output projection ("generator"): decoder states {@code [B, T, D]} to target-vocabulary logits
@@ -26,10 +27,12 @@ public class OutputProjection extends AbstractBlock {
     private final boolean tied;
     private final Parameter weight;
     private final Parameter bias; // null without a bias
+    private final MatrixProducts products;
 
     OutputProjection(Builder builder) {
         super(VERSION);
         vocabSize = builder.vocabSize;
+        products = MatrixProducts.of(builder.precision);
         tied = builder.tiedEmbedding != null;
         weight =
                 tied
@@ -85,7 +88,7 @@ public class OutputProjection extends AbstractBlock {
         NDArray x = inputs.head(); // [B, T, D]
         NDArray w = ps.getValue(weight, x.getDevice(), training); // [V, D]
         NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training); // [V]
-        return Linear.linear(x, w, b); // [B, T, V]
+        return new NDList(products.linear(x, w, b)); // [B, T, V]
     }
 
     /** {@inheritDoc} */
@@ -100,6 +103,7 @@ public class OutputProjection extends AbstractBlock {
         private int vocabSize;
         private TokenEmbedding tiedEmbedding;
         private Boolean bias;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
 
@@ -133,6 +137,17 @@ public class OutputProjection extends AbstractBlock {
          */
         public Builder optTiedEmbedding(TokenEmbedding embedding) {
             this.tiedEmbedding = embedding;
+            return this;
+        }
+
+        /**
+         * Sets the precision of the matrix products (default {@link Precision#FP32}).
+         *
+         * @param precision the precision, already resolved for the device
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
             return this;
         }
 

@@ -12,6 +12,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import io.github.djlseq2seq.data.SpecialTokens;
+import io.github.djlseq2seq.precision.Precision;
 
 /**
  * The Transformer encoder–decoder of "Attention Is All You Need", as one DJL block.
@@ -40,6 +41,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final TransformerConfig config;
+    private final Precision precision;
     private final TokenEmbedding sourceEmbedding;
     private final TokenEmbedding targetEmbedding;
     private final LayerStack encoder;
@@ -49,6 +51,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
     Seq2SeqTransformer(Builder builder) {
         super(VERSION);
         config = builder.config;
+        precision = builder.precision;
         sourceEmbedding =
                 addChildBlock(
                         config.shareEmbeddings() ? "embedding" : "sourceEmbedding",
@@ -64,7 +67,11 @@ public class Seq2SeqTransformer extends AbstractBlock {
                         LayerStack.builder()
                                 .setLayers(
                                         config.encoderLayers(),
-                                        () -> EncoderLayer.builder().setConfig(config).build())
+                                        () ->
+                                                EncoderLayer.builder()
+                                                        .setConfig(config)
+                                                        .optPrecision(precision)
+                                                        .build())
                                 .optNormPlacement(norm)
                                 .build());
         decoder =
@@ -73,11 +80,17 @@ public class Seq2SeqTransformer extends AbstractBlock {
                         LayerStack.builder()
                                 .setLayers(
                                         config.decoderLayers(),
-                                        () -> DecoderLayer.builder().setConfig(config).build())
+                                        () ->
+                                                DecoderLayer.builder()
+                                                        .setConfig(config)
+                                                        .optPrecision(precision)
+                                                        .build())
                                 .optNormPlacement(norm)
                                 .build());
         OutputProjection.Builder projectionBuilder =
-                OutputProjection.builder().setVocabSize(config.targetVocabSize());
+                OutputProjection.builder()
+                        .setVocabSize(config.targetVocabSize())
+                        .optPrecision(precision);
         if (config.tieOutputEmbedding()) {
             projectionBuilder.optTiedEmbedding(targetEmbedding);
         }
@@ -131,6 +144,15 @@ public class Seq2SeqTransformer extends AbstractBlock {
      */
     public TransformerConfig getConfig() {
         return config;
+    }
+
+    /**
+     * Returns the precision of this model's matrix products.
+     *
+     * @return the precision it was built with
+     */
+    public Precision getPrecision() {
+        return precision;
     }
 
     /** {@inheritDoc} */
@@ -290,6 +312,7 @@ public class Seq2SeqTransformer extends AbstractBlock {
     /** Builds a {@link Seq2SeqTransformer} from a {@link TransformerConfig}. */
     public static final class Builder {
         private TransformerConfig config;
+        private Precision precision = Precision.FP32;
 
         Builder() {}
 
@@ -301,6 +324,20 @@ public class Seq2SeqTransformer extends AbstractBlock {
          */
         public Builder setConfig(TransformerConfig config) {
             this.config = config;
+            return this;
+        }
+
+        /**
+         * Sets the precision of the model's matrix products (default {@link Precision#FP32}); the
+         * parameters stay float32 either way, so a model trained in one precision runs in the
+         * other.
+         *
+         * @param precision the precision, already resolved for the device ({@link
+         *     io.github.djlseq2seq.precision.Bf16Support#resolve})
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision == null ? Precision.FP32 : precision;
             return this;
         }
 

@@ -147,6 +147,16 @@ public record TransformerConfig(
     }
 
     /**
+     * Returns how many special tokens wrap a source sequence: START and END, or END alone when
+     * {@link #sourceStart()} is false (Marian's {@code [x…, END]}).
+     *
+     * @return 2 or 1
+     */
+    public int sourceSpecialTokens() {
+        return sourceStart ? 2 : 1;
+    }
+
+    /**
      * Returns a builder holding this configuration's values, to derive a changed copy.
      *
      * @return a new builder initialised from this configuration

@@ -198,7 +198,15 @@ public final class Checkpoints {
         List<String> ids = new ArrayList<>();
         for (String name : state.optimizerIds) {
             if (!parameters.contains(name)) {
-                throw new IOException(checkpoint.resolve(STATE) + ": unknown parameter " + name);
+                throw new IOException(
+                        checkpoint.resolve(STATE)
+                                + ": unknown parameter "
+                                + name
+                                + (name.matches(".*Attention_0[1-3](query|key|value)_(weight|bias)")
+                                        ? " (Adam moments of the separate Q/K/V layout, before"
+                                                + " the fused in-projection: such a run cannot be"
+                                                + " resumed; export or average its checkpoints)"
+                                        : ""));
             }
             ids.add(parameters.get(name).getId());
         }
@@ -259,6 +267,21 @@ public final class Checkpoints {
         } catch (MalformedModelException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Returns the parameter file of a checkpoint directory.
+     *
+     * @param checkpoint a checkpoint directory
+     * @return its {@code parameters.params}
+     */
+    public static Path parametersOf(Path checkpoint) {
+        return checkpoint.resolve(PARAMETERS);
+    }
+
+    /** The complete step checkpoints, oldest first. */
+    List<Path> steps() throws IOException {
+        return list();
     }
 
     private List<Path> list() throws IOException {

@@ -67,7 +67,7 @@ final class DeviceParameters {
                 (p, d) -> store.getValue(p, d, true));
     }
 
-    private static ParameterStore parameterStore(Trainer trainer) {
+    static ParameterStore parameterStore(Trainer trainer) {
         try {
             Field field = Trainer.class.getDeclaredField("parameterStore");
             field.setAccessible(true);

@@ -42,7 +42,7 @@ public final class GradientClipping {
     public static double norm(Iterable<NDArray> gradients) {
         NDArray sumOfSquares = null;
         for (NDArray g : gradients) {
-            NDArray s = g.square().sum(); // []
+            NDArray s = g.norm().square(); // [], with no gradient-sized temporary
             sumOfSquares = sumOfSquares == null ? s : sumOfSquares.add(s);
         }
         if (sumOfSquares == null) {

@@ -2,6 +2,7 @@ package io.github.djlseq2seq.train;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset;
@@ -20,6 +21,8 @@ import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.precision.Bf16Support;
+import io.github.djlseq2seq.precision.Precision;
 import io.github.djlseq2seq.zoo.ModelExporter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,6 +90,7 @@ public final class Seq2SeqTraining {
     private final DecodingOptions decoding;
     private final boolean resume;
     private final Device[] devices;
+    private final Bf16Support bf16Support;
     private final Consumer<String> log;
     private final boolean progressBar;
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -104,6 +108,7 @@ public final class Seq2SeqTraining {
         decoding = b.decoding;
         resume = b.resume;
         devices = b.devices;
+        bf16Support = b.bf16Support;
         log = b.log;
         progressBar = b.progressBar;
     }
@@ -305,7 +310,20 @@ public final class Seq2SeqTraining {
                             trainData.getOverLengthCount(),
                             config.maxLength(),
                             devData == null ? 0 : devData.size()));
-            model.setBlock(Seq2SeqTransformer.builder().setConfig(config).build());
+            Device device =
+                    devices != null && devices.length > 0
+                            ? devices[0]
+                            : Engine.getInstance().defaultDevice();
+            Precision precision = bf16Support.resolve(run.settings().getPrecision(), device);
+            model.setBlock(
+                    Seq2SeqTransformer.builder().setConfig(config).optPrecision(precision).build());
+            log.accept(
+                    "precision: "
+                            + precision.displayName()
+                            + (precision == Precision.BF16
+                                    ? " (matrix products; parameters, Adam moments, softmax,"
+                                            + " LayerNorm and loss in fp32)"
+                                    : ""));
             log.accept(
                     String.format(
                             "model: %,d parameters, d=%d, %d heads, %d+%d layers, ff=%d",
@@ -629,6 +647,7 @@ public final class Seq2SeqTraining {
         private DecodingOptions decoding;
         private boolean resume;
         private Device[] devices;
+        private Bf16Support bf16Support = Bf16Support.system();
         private Consumer<String> log = System.out::println;
         private boolean progressBar;
 
@@ -787,6 +806,19 @@ public final class Seq2SeqTraining {
          */
         public Builder optDevices(Device... devices) {
             this.devices = devices;
+            return this;
+        }
+
+        /**
+         * Sets how bf16 support is decided (default {@link Bf16Support#system()}); a run that asks
+         * for bf16 ({@link TrainingSettings.Builder#optPrecision}) on a device without it trains in
+         * fp32.
+         *
+         * @param support the decision
+         * @return this builder
+         */
+        public Builder optBf16Support(Bf16Support support) {
+            this.bf16Support = support;
             return this;
         }
 

@@ -186,6 +186,7 @@ public final class TrainingLoop {
             try (Trainer trainer = model.newTrainer(config)) {
                 Engine.getInstance().setRandomSeed(seedFor(0));
                 trainer.initialize(inputShapes);
+                SingleCopyParameterServer.install(trainer, adam);
                 new TrainingSteps(this, trainer, adam, budgetSchedule, loss, run).epochs();
                 if (stop.get()) {
                     checkpointer.saveUnlessSaved(trainer);

@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.djlseq2seq.precision.Precision;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -33,7 +34,8 @@ public final class TrainingSettings {
                     "decay",
                     "clipNorm",
                     "labelSmoothing",
-                    "seed");
+                    "seed",
+                    "updateFreq");
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -51,6 +53,8 @@ public final class TrainingSettings {
     private final int checkpointEvery;
     private final int keepCheckpoints;
     private final int maxSkippedBatches;
+    private final Precision precision;
+    private final int updateFreq;
     private final transient Set<String> given;
 
     private TrainingSettings(Builder b) {
@@ -67,6 +71,8 @@ public final class TrainingSettings {
         checkpointEvery = b.checkpointEvery;
         keepCheckpoints = b.keepCheckpoints;
         maxSkippedBatches = b.maxSkippedBatches;
+        precision = b.precision;
+        updateFreq = b.updateFreq;
         given = Collections.unmodifiableSet(new LinkedHashSet<>(b.given));
     }
 
@@ -77,6 +83,14 @@ public final class TrainingSettings {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * @return the precision of the model's matrix products, as requested (the run falls back to
+     *     fp32 where the device has no native bf16)
+     */
+    public Precision getPrecision() {
+        return precision;
     }
 
     /**
@@ -165,6 +179,14 @@ public final class TrainingSettings {
     }
 
     /**
+     * @return how many batches one optimizer step accumulates gradients over (1: every batch is a
+     *     step)
+     */
+    public int getUpdateFreq() {
+        return updateFreq;
+    }
+
+    /**
      * @return how the learning rate falls after warmup
      */
     public Decay getDecay() {
@@ -202,6 +224,10 @@ public final class TrainingSettings {
                 merged.add(e.getKey(), e.getValue());
             }
             TrainingSettings read = GSON.fromJson(merged, TrainingSettings.class);
+            if (read.precision == null) { // Gson reads a name it does not know as null
+                throw new IllegalArgumentException(
+                        "unknown precision " + merged.get("precision") + ": expected FP32 or BF16");
+            }
             return read.copy(new Builder()).build();
         } catch (JsonParseException | NumberFormatException e) {
             throw new IllegalArgumentException("malformed training settings: " + e.getMessage(), e);
@@ -260,6 +286,8 @@ public final class TrainingSettings {
         b.checkpointEvery = checkpointEvery;
         b.keepCheckpoints = keepCheckpoints;
         b.maxSkippedBatches = maxSkippedBatches;
+        b.precision = precision == null ? Precision.FP32 : precision; // older records: fp32
+        b.updateFreq = updateFreq;
         return b;
     }
 
@@ -286,6 +314,8 @@ public final class TrainingSettings {
         private int checkpointEvery;
         private int keepCheckpoints = 2;
         private int maxSkippedBatches;
+        private Precision precision = Precision.FP32;
+        private int updateFreq = 1;
         private final Set<String> given = new LinkedHashSet<>();
 
         Builder() {}
@@ -439,6 +469,39 @@ public final class TrainingSettings {
         }
 
         /**
+         * Sets the precision of the model's matrix products (default {@link Precision#FP32}).
+         * {@link Seq2SeqTraining} builds the model in it, falling back to fp32 with a logged note
+         * where the device has no native bf16; parameters, Adam moments, softmax, LayerNorm and the
+         * loss stay fp32 either way, so a resumed run may change it. ({@link TrainingLoop} trains
+         * the block as it was built.)
+         *
+         * @param precision the precision
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            given.add("precision");
+            this.precision = precision;
+            return this;
+        }
+
+        /**
+         * Sets how many batches (micro-batches) one optimizer step accumulates gradients over, as
+         * fairseq's {@code --update-freq} (default 1). The step's loss is the sum of the token
+         * losses of all its micro-batches divided by all their target tokens, so N micro-batches
+         * give the update one batch of their concatenation would give; clipping and the NaN check
+         * see the accumulated gradient, and steps count optimizer updates. A run cannot change it
+         * on resume.
+         *
+         * @param count the micro-batches per optimizer step, 1 or more
+         * @return this builder
+         */
+        public Builder optUpdateFreq(int count) {
+            given.add("updateFreq");
+            updateFreq = count;
+            return this;
+        }
+
+        /**
          * Sets how the learning rate falls after warmup (default {@link Decay#INVERSE_SQRT});
          * {@link Decay#LINEAR_TO_BUDGET} needs a step or time budget.
          *
@@ -476,6 +539,8 @@ public final class TrainingSettings {
             check(
                     maxSkippedBatches >= 0,
                     "maxSkippedBatches must be ≥ 0, got " + maxSkippedBatches);
+            check(precision != null, "precision must be set");
+            check(updateFreq > 0, "updateFreq must be positive, got " + updateFreq);
             return new TrainingSettings(this);
         }
 

@@ -12,7 +12,9 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.translate.TranslateException;
 import io.github.djlseq2seq.data.EpochAware;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +32,7 @@ final class TrainingSteps {
     private final RunProgress run;
     private final PaddedCrossEntropyLoss summed;
     private final DeviceParameters copies;
+    private final int updateFreq;
 
     /**
      * Prepares the run.
@@ -61,6 +64,7 @@ final class TrainingSteps {
                         .optReduction(PaddedCrossEntropyLoss.Reduction.SUM)
                         .build();
         this.copies = DeviceParameters.of(trainer);
+        this.updateFreq = loop.settings.getUpdateFreq();
     }
 
     /**
@@ -81,27 +85,36 @@ final class TrainingSteps {
             loop.beforeEpoch.accept(state.epoch);
             int skip = state.batchInEpoch;
             int index = 0;
-            for (Batch batch : trainer.iterateDataset(trainData)) {
-                try (batch) {
+            List<Batch> group = new ArrayList<>(updateFreq); // one optimizer step's micro-batches
+            try {
+                for (Batch batch : trainer.iterateDataset(trainData)) {
                     if (index++ < skip) {
+                        batch.close();
                         continue;
                     }
-                    if (finished()) { // a resumed run whose budget is spent, or a stop request
+                    if (group.isEmpty() && finished()) { // a spent resumed run, or a stop
+                        batch.close();
                         stop = true;
                         break;
                     }
-                    boolean updated = step(batch);
-                    state.batchInEpoch = index;
-                    if (updated) {
-                        TrainingListener.BatchData data =
-                                new TrainingListener.BatchData(batch, Map.of(), Map.of());
-                        trainer.notifyListeners(l -> l.onTrainingBatch(trainer, data));
+                    group.add(batch);
+                    if (group.size() == updateFreq) {
+                        stepAndNotify(group, index);
+                        if (finished()) {
+                            stop = true;
+                            break;
+                        }
                     }
                 }
-                if (finished()) {
-                    stop = true;
-                    break;
+                if (!stop && !group.isEmpty()) { // the epoch's last, short group
+                    stop = finished();
+                    if (!stop) {
+                        stepAndNotify(group, index);
+                        stop = finished();
+                    }
                 }
+            } finally {
+                closeAll(group);
             }
             if (loop.stopRequested()) {
                 return; // no validation: TrainingLoop writes the checkpoint
@@ -119,40 +132,65 @@ final class TrainingSteps {
         return run.budgetSpent() || loop.stopRequested();
     }
 
+    /** Takes one optimizer step over a group of micro-batches, tells the listeners, closes them. */
+    private void stepAndNotify(List<Batch> group, int index) {
+        try {
+            boolean updated = step(group);
+            run.state().batchInEpoch = index;
+            if (updated) {
+                TrainingListener.BatchData data =
+                        new TrainingListener.BatchData(
+                                group.get(group.size() - 1), Map.of(), Map.of());
+                trainer.notifyListeners(l -> l.onTrainingBatch(trainer, data));
+            }
+        } finally {
+            closeAll(group);
+        }
+    }
+
+    private static void closeAll(List<Batch> group) {
+        for (Batch batch : group) {
+            batch.close();
+        }
+        group.clear();
+    }
+
     /**
-     * Trains on one batch, split across the devices. Each split's loss is its SUM-reduced loss
-     * divided by the target tokens of the whole batch, so the gradients the parameter server sums
-     * over the devices are those of the batch's mean loss per target token, and the summed losses
-     * are that mean. The loss and the global norm of the summed gradients are checked before the
-     * update: when either is NaN or infinite, the gradients are zeroed and neither the parameters
-     * nor Adam's moments change; the batch is skipped while {@link
+     * Takes one optimizer step over one or more micro-batches ({@link
+     * TrainingSettings#getUpdateFreq()}), each split across the devices. Each split's loss is its
+     * SUM-reduced loss divided by the target tokens of all the micro-batches, so the gradients
+     * accumulated over the micro-batches and summed over the devices are those of the mean loss per
+     * target token of their concatenation, and the summed losses are that mean. Each micro-batch
+     * but the last is closed once its gradients are in (and removed from the list), so a step holds
+     * the activations of one. The loss and the global norm of the accumulated gradients are checked
+     * before the update: when either is NaN or infinite, the gradients are zeroed and neither the
+     * parameters nor Adam's moments change; the step is skipped while {@link
      * TrainingSettings#getMaxSkippedBatches()} allows, else training stops.
      *
-     * @param batch the batch
-     * @return whether the parameters were updated (false: the batch was skipped)
+     * @param microBatches the batches of this step, in order; only the last is left in it
+     * @return whether the parameters were updated (false: the step was skipped)
      * @throws TrainingDivergedException if the loss or gradient norm is NaN or infinite and no more
      *     batches may be skipped
      */
-    private boolean step(Batch batch) {
+    private boolean step(List<Batch> microBatches) {
         TrainingState state = run.state();
         int step = state.step + 1;
         Engine.getInstance().setRandomSeed(loop.seedFor(step));
-        long tokens = summed.countTargets(batch.getLabels().head()).getLong();
+        long tokens = 0;
+        for (Batch batch : microBatches) {
+            tokens += summed.countTargets(batch.getLabels().head()).getLong();
+        }
         long divisor = Math.max(1, tokens);
-        NDArray lossSum = null;
-        Batch[] splits = batch.split(trainer.getDevices(), false);
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-            for (Batch split : splits) {
-                NDList predictions = trainer.forward(split.getData(), split.getLabels());
-                NDArray value = summed.evaluate(split.getLabels(), predictions).div(divisor);
-                collector.backward(value);
-                lossSum =
-                        lossSum == null
-                                ? value
-                                : lossSum.add(value.toDevice(lossSum.getDevice(), false));
+        float value = 0;
+        int last = microBatches.size() - 1;
+        for (int i = 0; i <= last; i++) {
+            value += accumulate(microBatches.get(i), divisor);
+            if (i < last) {
+                microBatches.get(i).close(); // its activations are no longer needed
             }
         }
-        float value = lossSum.getFloat();
+        microBatches.subList(0, last).clear(); // closed; the last one is the listeners'
+
         double norm = gradientNorm();
         if (!Float.isFinite(value) || !Double.isFinite(norm)) {
             try (NDManager scope = trainer.getManager().newSubManager()) {
@@ -172,6 +210,30 @@ final class TrainingSteps {
         }
         run.stepDone(value, tokens);
         return true;
+    }
+
+    /**
+     * Adds one micro-batch's gradients, split across the devices, to those already accumulated.
+     *
+     * @param batch the micro-batch
+     * @param divisor the target tokens of the whole step
+     * @return its SUM-reduced loss divided by {@code divisor}
+     */
+    private float accumulate(Batch batch, long divisor) {
+        NDArray lossSum = null;
+        Batch[] splits = batch.split(trainer.getDevices(), false);
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            for (Batch split : splits) {
+                NDList predictions = trainer.forward(split.getData(), split.getLabels());
+                NDArray value = summed.evaluate(split.getLabels(), predictions).div(divisor);
+                collector.backward(value);
+                lossSum =
+                        lossSum == null
+                                ? value
+                                : lossSum.add(value.toDevice(lossSum.getDevice(), false));
+            }
+        }
+        return lossSum.getFloat();
     }
 
     /** Counts and logs a skipped batch, or throws when no more may be skipped. */

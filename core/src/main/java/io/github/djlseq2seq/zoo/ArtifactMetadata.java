@@ -47,6 +47,12 @@ final class ArtifactMetadata {
                     Seq2SeqArtifact.TARGET_TOKENIZER,
                     Seq2SeqArtifact.SERVING_PROPERTIES);
 
+    /** The most requests DJL Serving batches into one prediction. */
+    static final int SERVING_BATCH_SIZE = 8;
+
+    /** How long DJL Serving waits to fill a batch, in milliseconds. */
+    static final int SERVING_BATCH_DELAY_MS = 50;
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     /** {@code model/nlp/machine_translation/io/github/djlseq2seq/ID/}: seven levels. */
@@ -61,7 +67,7 @@ final class ArtifactMetadata {
      * @return the file's text
      */
     static String servingProperties(DecodingOptions options) {
-        return "# djl-seq2seq model: load with DJL Criteria (String -> String)\n"
+        return "# djl-seq2seq model: load with DJL Criteria (String -> String, or Input -> Output JSON)\n"
                 + "engine=PyTorch\n"
                 + "blockFactory="
                 + Seq2SeqBlockFactory.class.getName()
@@ -92,7 +98,17 @@ final class ArtifactMetadata {
                 + "truncateSource="
                 + options.isTruncateSource()
                 + "\n"
-                + steering(options);
+                + steering(options)
+                + "# DJL Serving: Input -> Output JSON, {\"inputs\": ..., \"parameters\": {...}}\n"
+                + "maxInputs="
+                + Seq2SeqTranslatorFactory.DEFAULT_MAX_INPUTS
+                + "\n"
+                + "batch_size="
+                + SERVING_BATCH_SIZE
+                + "\n"
+                + "max_batch_delay="
+                + SERVING_BATCH_DELAY_MS
+                + "\n";
     }
 
     /** The n-best and sampling lines of serving.properties, when they differ from the defaults. */

@@ -15,13 +15,13 @@ import io.github.djlseq2seq.data.MarianTokenizer;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.LengthNormalization;
-import io.github.djlseq2seq.inference.Seq2SeqRequestTranslator;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.model.FeedForwardActivation;
 import io.github.djlseq2seq.model.NormPlacement;
 import io.github.djlseq2seq.model.PositionEncoding;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.precision.Precision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,8 +104,8 @@ public final class MarianCheckpoint {
 
     /**
      * Makes DJL criteria that load the checkpoint with any of the translator's types: {@code String
-     * → String} or {@code TranslationRequest → TranslationResult} (per-call options, target
-     * prefixes, n-best lists).
+     * → String}, {@code TranslationRequest → TranslationResult} (per-call options, target prefixes,
+     * n-best lists) or {@code Input → Output} (JSON, as DJL Serving asks).
      *
      * @param dir the checkpoint directory
      * @param input the translator's input type
@@ -254,7 +254,23 @@ public final class MarianCheckpoint {
      * @throws IllegalArgumentException if config.json is not a supported Marian configuration
      */
     public static Seq2SeqTransformer loadBlock(Path dir, NDManager manager) throws IOException {
-        Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config(dir)).build();
+        return loadBlock(dir, manager, Precision.FP32);
+    }
+
+    /**
+     * Builds the model with matrix products in a precision and loads model.safetensors into it.
+     *
+     * @param dir the checkpoint directory
+     * @param manager the manager that owns the parameters
+     * @param precision the precision of the matrix products, already resolved for the device
+     * @return the loaded model
+     * @throws IOException if a file cannot be read, or a tensor is missing, unknown or misshaped
+     * @throws IllegalArgumentException if config.json is not a supported Marian configuration
+     */
+    public static Seq2SeqTransformer loadBlock(Path dir, NDManager manager, Precision precision)
+            throws IOException {
+        Seq2SeqTransformer block =
+                Seq2SeqTransformer.builder().setConfig(config(dir)).optPrecision(precision).build();
         MarianWeights.load(block, manager, dir.resolve(WEIGHTS), ids(dir));
         return block;
     }
@@ -326,6 +342,19 @@ public final class MarianCheckpoint {
     }
 
     /**
+     * Reads the decoding options: the checkpoint's generation settings ({@link #decodingOptions})
+     * overridden by the arguments.
+     *
+     * @param dir the checkpoint directory
+     * @param arguments decoding arguments (see {@link Seq2SeqTranslatorFactory#options(Map)})
+     * @return the options
+     * @throws IOException if a file cannot be read
+     */
+    public static DecodingOptions options(Path dir, Map<String, ?> arguments) throws IOException {
+        return Seq2SeqTranslatorFactory.options(decodingOptions(dir), arguments);
+    }
+
+    /**
      * Makes the translator: the checkpoint's tokenizers, and its generation settings overridden by
      * the arguments.
      *
@@ -337,25 +366,7 @@ public final class MarianCheckpoint {
     public static Seq2SeqTranslator translator(Path dir, Map<String, ?> arguments)
             throws IOException {
         List<Seq2SeqTokenizer> tokenizers = tokenizers(dir);
-        DecodingOptions options = Seq2SeqTranslatorFactory.options(decodingOptions(dir), arguments);
-        return new Seq2SeqTranslator(tokenizers.get(0), tokenizers.get(1), options);
-    }
-
-    /**
-     * Makes the request translator ({@code TranslationRequest → TranslationResult}): the
-     * checkpoint's tokenizers (the target one also tokenizes prefixes), and its generation settings
-     * overridden by the arguments as the options of requests that bring none.
-     *
-     * @param dir the checkpoint directory
-     * @param arguments decoding arguments (see {@link Seq2SeqTranslatorFactory#options(Map)})
-     * @return the translator
-     * @throws IOException if a file cannot be read
-     */
-    public static Seq2SeqRequestTranslator requestTranslator(Path dir, Map<String, ?> arguments)
-            throws IOException {
-        List<Seq2SeqTokenizer> tokenizers = tokenizers(dir);
-        DecodingOptions options = Seq2SeqTranslatorFactory.options(decodingOptions(dir), arguments);
-        return new Seq2SeqRequestTranslator(tokenizers.get(0), tokenizers.get(1), options);
+        return new Seq2SeqTranslator(tokenizers.get(0), tokenizers.get(1), options(dir, arguments));
     }
 
     private static JsonObject json(Path file) throws IOException {

@@ -7,6 +7,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.precision.Bf16Support;
+import io.github.djlseq2seq.precision.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,8 +27,15 @@ import java.util.Map;
  * parameter file and accepts arrays of any shape. Every error is an unchecked exception whose
  * message names the file: {@link UncheckedIOException} when a file is missing or unreadable, {@link
  * IllegalArgumentException} when one is malformed or does not match the configuration.
+ *
+ * <p>The Criteria argument {@value #PRECISION} ({@code fp32}, the default, or {@code bf16}) sets
+ * the precision of the model's matrix products; bf16 falls back to fp32 with a logged note where
+ * the model's device has no native bf16 ({@link Bf16Support}).
  */
 public class Seq2SeqBlockFactory implements BlockFactory {
+
+    /** The Criteria argument naming the precision of the matrix products. */
+    public static final String PRECISION = "precision";
 
     private static final long serialVersionUID = 1L;
 
@@ -35,7 +44,12 @@ public class Seq2SeqBlockFactory implements BlockFactory {
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) {
         Path dir = Files.isDirectory(modelPath) ? modelPath : modelPath.getParent();
         try {
-            Seq2SeqTransformer block = Seq2SeqTransformer.builder().setConfig(config(dir)).build();
+            Precision precision = resolvedPrecision(model, arguments);
+            Seq2SeqTransformer block =
+                    Seq2SeqTransformer.builder()
+                            .setConfig(config(dir))
+                            .optPrecision(precision)
+                            .build();
             loadParameters(block, model.getNDManager(), dir);
             return block;
         } catch (IOException e) {
@@ -48,6 +62,31 @@ public class Seq2SeqBlockFactory implements BlockFactory {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * The precision to build a model's block in: the requested one ({@link #precision}), resolved
+     * for the model's device (bf16 falls back to fp32 where the device lacks it).
+     *
+     * @param model the model the block is built for
+     * @param arguments the Criteria arguments
+     * @return the precision
+     * @throws IllegalArgumentException naming a bad value
+     */
+    static Precision resolvedPrecision(Model model, Map<String, ?> arguments) {
+        return Bf16Support.system().resolve(precision(arguments), model.getNDManager().getDevice());
+    }
+
+    /**
+     * Reads the requested precision from Criteria arguments.
+     *
+     * @param arguments the arguments; {@value #PRECISION} may be absent (fp32)
+     * @return the requested precision
+     * @throws IllegalArgumentException naming a bad value
+     */
+    public static Precision precision(Map<String, ?> arguments) {
+        Object value = arguments == null ? null : arguments.get(PRECISION);
+        return value == null ? Precision.FP32 : Precision.fromName(value.toString());
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.github.djlseq2seq.zoo;
 
 import ai.djl.Model;
+import ai.djl.modality.Input;
+import ai.djl.modality.Output;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Pair;
@@ -9,6 +11,7 @@ import io.github.djlseq2seq.data.Tokenizers;
 import io.github.djlseq2seq.inference.DecodingOptions;
 import io.github.djlseq2seq.inference.Seq2SeqRequestTranslator;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.inference.ServingTranslator;
 import io.github.djlseq2seq.inference.TranslationRequest;
 import io.github.djlseq2seq.inference.TranslationResult;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Creates the {@link Seq2SeqTranslator} of an exported model: reads its tokenizer(s), checks them
@@ -41,56 +45,92 @@ import java.util.Set;
  * file:} handler registered), name the factory with {@code .optTranslatorFactory(new
  * DeferredTranslatorFactory())}, which reads it from {@code serving.properties}, or with the URL
  * argument {@code ?translatorFactory=io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory}.
+ *
+ * <p>For {@code (Input, Output)}, the types DJL Serving asks for, it creates a {@link
+ * ServingTranslator}: JSON requests {@code {"inputs": …, "parameters": {…}}} in, JSON translations
+ * out, at most {@code maxInputs} sentences a request (the argument, default {@value
+ * #DEFAULT_MAX_INPUTS}).
  */
 public class Seq2SeqTranslatorFactory implements TranslatorFactory {
+
+    /** The most sentences a JSON request may hold unless the argument {@code maxInputs} says. */
+    public static final int DEFAULT_MAX_INPUTS = 64;
 
     /** {@inheritDoc} */
     @Override
     public Set<Pair<Type, Type>> getSupportedTypes() {
         return Set.of(
                 new Pair<>(String.class, String.class),
-                new Pair<>(TranslationRequest.class, TranslationResult.class));
+                new Pair<>(TranslationRequest.class, TranslationResult.class),
+                new Pair<>(Input.class, Output.class));
     }
 
     /** {@inheritDoc} */
     @Override
-    @SuppressWarnings("unchecked")
     public <I, O> Translator<I, O> newInstance(
             Class<I> input, Class<O> output, Model model, Map<String, ?> arguments) {
-        boolean requests = isRequests(input, output);
         Path dir = model.getModelPath();
         TransformerConfig config = ((Seq2SeqTransformer) model.getBlock()).getConfig();
-        List<Seq2SeqTokenizer> tokenizers = tokenizers(dir, config);
-        if (requests) {
-            return (Translator<I, O>)
-                    new Seq2SeqRequestTranslator(
-                            tokenizers.get(0), tokenizers.get(1), options(arguments));
-        }
-        return (Translator<I, O>)
-                new Seq2SeqTranslator(tokenizers.get(0), tokenizers.get(1), options(arguments));
+        return translator(
+                input,
+                output,
+                tokenizers(dir, config),
+                arguments,
+                Seq2SeqTranslatorFactory::options);
     }
 
     /**
-     * Checks the translator's types.
+     * Makes the translator of one of the supported types.
      *
      * @param input the input type
      * @param output the output type
-     * @return true for {@code TranslationRequest → TranslationResult}, false for {@code String →
-     *     String}
-     * @throws IllegalArgumentException naming the types if they are neither
+     * @param tokenizers the source and the target tokenizer
+     * @param arguments the Criteria arguments
+     * @param options reads decoding options from arguments (the model's own settings beneath)
+     * @param <I> the input type
+     * @param <O> the output type
+     * @return the translator
+     * @throws IllegalArgumentException naming the types if they are not supported, or a bad
+     *     argument
      */
-    static boolean isRequests(Class<?> input, Class<?> output) {
+    @SuppressWarnings("unchecked")
+    static <I, O> Translator<I, O> translator(
+            Class<I> input,
+            Class<O> output,
+            List<Seq2SeqTokenizer> tokenizers,
+            Map<String, ?> arguments,
+            Function<Map<String, ?>, DecodingOptions> options) {
         boolean text = input == String.class && output == String.class;
         boolean requests = input == TranslationRequest.class && output == TranslationResult.class;
-        if (!text && !requests) {
+        boolean json = input == Input.class && output == Output.class;
+        if (!text && !requests && !json) {
             throw new IllegalArgumentException(
-                    "djl-seq2seq models translate String to String or TranslationRequest to"
-                            + " TranslationResult, not "
+                    "djl-seq2seq models translate String to String, TranslationRequest to"
+                            + " TranslationResult or Input to Output (JSON), not "
                             + input
                             + " to "
                             + output);
         }
-        return requests;
+        if (requests) {
+            return (Translator<I, O>)
+                    new Seq2SeqRequestTranslator(
+                            tokenizers.get(0), tokenizers.get(1), options.apply(arguments));
+        }
+        if (json) {
+            Object maxInputs = arguments.get("maxInputs");
+            return (Translator<I, O>)
+                    new ServingTranslator(
+                            tokenizers.get(0),
+                            tokenizers.get(1),
+                            arguments,
+                            options,
+                            maxInputs == null
+                                    ? DEFAULT_MAX_INPUTS
+                                    : Integer.parseInt(maxInputs.toString()));
+        }
+        return (Translator<I, O>)
+                new Seq2SeqTranslator(
+                        tokenizers.get(0), tokenizers.get(1), options.apply(arguments));
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.djlseq2seq.precision.Precision;
 
 /** A small initialised model with dropout off, and the helpers tests use to run it. */
 final class TinyModel implements AutoCloseable {
@@ -39,9 +40,14 @@ final class TinyModel implements AutoCloseable {
     }
 
     TinyModel(TransformerConfig config, DataType dataType, long seed) {
+        this(config, dataType, seed, Precision.FP32);
+    }
+
+    /** The model in a precision; the same seed gives the same parameters in every precision. */
+    TinyModel(TransformerConfig config, DataType dataType, long seed, Precision precision) {
         Engine.getInstance().setRandomSeed((int) seed);
         model = Model.newInstance("tiny");
-        block = Seq2SeqTransformer.builder().setConfig(config).build();
+        block = Seq2SeqTransformer.builder().setConfig(config).optPrecision(precision).build();
         model.setBlock(block);
         manager = model.getNDManager();
         block.initialize(manager, dataType, new Shape(1, 5), new Shape(1, 4));

@@ -30,9 +30,9 @@ import org.testng.annotations.Test;
  */
 public class TrainingLoopTest {
 
-    private static final int VOCAB = 12;
+    static final int VOCAB = 12;
 
-    private static Model tinyModel(float dropout) {
+    static Model tinyModel(float dropout) {
         TransformerConfig config =
                 TransformerConfig.builder()
                         .setSourceVocabSize(VOCAB)
@@ -50,7 +50,7 @@ public class TrainingLoopTest {
         return model;
     }
 
-    private static TrainingLoop.Builder loop(Model model, ArrayDataset data, Path dir) {
+    static TrainingLoop.Builder loop(Model model, ArrayDataset data, Path dir) {
         return TrainingLoop.builder()
                 .setModel(model)
                 .setTrainData(data)

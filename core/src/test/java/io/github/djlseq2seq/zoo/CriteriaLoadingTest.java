@@ -23,6 +23,8 @@ import io.github.djlseq2seq.data.BpeTrainingConfig;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.precision.Bf16Support;
+import io.github.djlseq2seq.precision.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,6 +66,48 @@ public class CriteriaLoadingTest {
                 assertEquals(translator.getOptions().getBeamSize(), 3);
             }
         }
+    }
+
+    /**
+     * The Criteria argument {@code precision} builds the block in it (fp32 without native bf16).
+     */
+    @Test
+    public void precisionArgumentBuildsTheBlockInThatPrecision() throws Exception {
+        try (ExportFixture f = new ExportFixture()) {
+            Path dir = f.export("model");
+            Precision expected =
+                    Bf16Support.system().supports(Device.cpu()) ? Precision.BF16 : Precision.FP32;
+            try (ZooModel<String, String> model = withPrecision(dir, "bf16").loadModel()) {
+                Seq2SeqTransformer block = (Seq2SeqTransformer) model.getBlock();
+                assertEquals(block.getPrecision(), expected);
+            }
+            try (ZooModel<String, String> model = plain(dir).loadModel()) {
+                assertEquals(
+                        ((Seq2SeqTransformer) model.getBlock()).getPrecision(), Precision.FP32);
+            }
+            Exception e =
+                    expectThrows(Exception.class, () -> withPrecision(dir, "fp16").loadModel());
+            assertTrue(
+                    String.valueOf(rootCause(e).getMessage()).contains("unknown precision 'fp16'"),
+                    String.valueOf(rootCause(e)));
+        }
+    }
+
+    private static Criteria<String, String> withPrecision(Path dir, String precision) {
+        return Criteria.builder()
+                .setTypes(String.class, String.class)
+                .optModelPath(dir)
+                .optEngine("PyTorch")
+                .optArgument(Seq2SeqBlockFactory.PRECISION, precision)
+                .build();
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     @Test

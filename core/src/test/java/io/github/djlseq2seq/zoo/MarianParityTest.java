@@ -4,6 +4,8 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
 import ai.djl.inference.Predictor;
+import ai.djl.modality.Input;
+import ai.djl.modality.Output;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +13,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.djlseq2seq.data.MarianIds;
 import io.github.djlseq2seq.data.Seq2SeqTokenizer;
 import io.github.djlseq2seq.data.SpecialTokens;
@@ -22,6 +25,7 @@ import io.github.djlseq2seq.inference.SequenceDecoder;
 import io.github.djlseq2seq.inference.TranslationRequest;
 import io.github.djlseq2seq.inference.TranslationResult;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -242,6 +246,33 @@ public class MarianParityTest {
             int[] tokens = result.getCandidates().get(0).tokens();
             assertEquals(Arrays.copyOf(tokens, forced.length), forced, result.getText());
             assertTrue(result.getText().startsWith(prefix), result.getText());
+        }
+    }
+
+    @Test
+    public void servingJsonTranslatesLikeGenerate() throws Exception {
+        MarianFixture fixture = MarianFixture.open("tiny");
+        JsonArray inputs = fixture.reference.getAsJsonArray("inputs");
+        JsonArray expected = fixture.reference.getAsJsonArray("beam");
+        try (ZooModel<Input, Output> model =
+                        MarianCheckpoint.criteria(fixture.dir, Input.class, Output.class, Map.of())
+                                .loadModel();
+                Predictor<Input, Output> predictor = model.newPredictor()) {
+            JsonObject body = new JsonObject();
+            body.add("inputs", inputs);
+            Input request = new Input();
+            request.add("data", body.toString().getBytes(StandardCharsets.UTF_8));
+            Output response = predictor.predict(request);
+            String json = response.getData().getAsString();
+            assertEquals(response.getCode(), 200, json);
+            JsonArray out = JsonParser.parseString(json).getAsJsonArray();
+            assertEquals(out.size(), inputs.size(), json);
+            for (int i = 0; i < out.size(); i++) { // generation_config.json's beam 3, len^alpha
+                assertEquals(
+                        out.get(i).getAsJsonObject().get("translation_text").getAsString(),
+                        expected.get(i).getAsJsonObject().get("text").getAsString(),
+                        "input " + i);
+            }
         }
     }
 }

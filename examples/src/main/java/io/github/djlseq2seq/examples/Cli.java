@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             BleuCommand.class,
             ExportCommand.class,
+            AverageCommand.class,
             CopyTaskCommand.class
         })
 public final class Cli {

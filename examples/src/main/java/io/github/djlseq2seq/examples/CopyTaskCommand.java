@@ -14,6 +14,8 @@ import io.github.djlseq2seq.inference.GreedyDecoder;
 import io.github.djlseq2seq.inference.Hypothesis;
 import io.github.djlseq2seq.model.Seq2SeqTransformer;
 import io.github.djlseq2seq.model.TransformerConfig;
+import io.github.djlseq2seq.precision.Bf16Support;
+import io.github.djlseq2seq.precision.Precision;
 import io.github.djlseq2seq.train.TrainingLoop;
 import io.github.djlseq2seq.train.TrainingSettings;
 import java.nio.file.Files;
@@ -59,6 +61,12 @@ public final class CopyTaskCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output directory (default: a temporary one)")
     Path out;
 
+    @Option(
+            names = "--precision",
+            converter = PrecisionConverter.class,
+            description = PrecisionConverter.HELP + " (default: ${DEFAULT-VALUE})")
+    Precision precision = Precision.FP32;
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -97,7 +105,11 @@ public final class CopyTaskCommand implements Callable<Integer> {
         Path dir = out != null ? out : Files.createTempDirectory("copy-task");
         try (Model model = Model.newInstance("copy-task", Device.cpu());
                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            model.setBlock(Seq2SeqTransformer.builder().setConfig(config).build());
+            model.setBlock(
+                    Seq2SeqTransformer.builder()
+                            .setConfig(config)
+                            .optPrecision(Bf16Support.system().resolve(precision, Device.cpu()))
+                            .build());
             int[][] train = CopyTaskDataset.sequences(trainSize, length, vocab, seed);
             ArrayDataset data = CopyTaskDataset.build(manager, train, batch);
             TrainingSettings settings =

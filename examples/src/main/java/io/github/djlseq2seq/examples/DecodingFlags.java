@@ -4,9 +4,11 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
 import io.github.djlseq2seq.inference.Seq2SeqTranslator;
+import io.github.djlseq2seq.precision.Precision;
 import io.github.djlseq2seq.zoo.MarianCheckpoint;
 import io.github.djlseq2seq.zoo.SafetensorsModel;
 import io.github.djlseq2seq.zoo.Seq2SeqArtifact;
+import io.github.djlseq2seq.zoo.Seq2SeqBlockFactory;
 import io.github.djlseq2seq.zoo.Seq2SeqTranslatorFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +56,12 @@ public class DecodingFlags {
             description = "sentences decoded together (default: ${DEFAULT-VALUE})")
     int batch = 32;
 
+    @Option(
+            names = "--precision",
+            converter = PrecisionConverter.class,
+            description = PrecisionConverter.HELP + " (default: fp32)")
+    Precision precision;
+
     /**
      * Returns the Criteria arguments the given flags set; absent flags keep the model's settings.
      *
@@ -72,6 +80,9 @@ public class DecodingFlags {
         }
         if (truncateSource != null) {
             map.put("truncateSource", truncateSource);
+        }
+        if (precision != null) {
+            map.put(Seq2SeqBlockFactory.PRECISION, precision.displayName());
         }
         return map;
     }

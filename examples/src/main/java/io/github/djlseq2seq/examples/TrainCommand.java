@@ -3,6 +3,7 @@ package io.github.djlseq2seq.examples;
 import io.github.djlseq2seq.data.ParallelTsvReader;
 import io.github.djlseq2seq.data.TextPair;
 import io.github.djlseq2seq.inference.DecodingOptions;
+import io.github.djlseq2seq.precision.Precision;
 import io.github.djlseq2seq.train.ResumeConflictException;
 import io.github.djlseq2seq.train.RunRecord;
 import io.github.djlseq2seq.train.Seq2SeqTraining;
@@ -128,6 +129,27 @@ public final class TrainCommand implements Callable<Integer> {
     int maxSkippedBatches = 10;
 
     @Option(
+            names = "--precision",
+            converter = PrecisionConverter.class,
+            description = PrecisionConverter.HELP + " (default: ${DEFAULT-VALUE})")
+    Precision precision = Precision.FP32;
+
+    @Option(
+            names = "--keep-checkpoints",
+            description =
+                    "step checkpoints kept besides best/ (keep more to average them with the"
+                            + " average command) (default: ${DEFAULT-VALUE})")
+    int keepCheckpoints = 2;
+
+    @Option(
+            names = "--update-freq",
+            description =
+                    "batches whose gradients one optimizer step accumulates (loss normalised over"
+                            + " all their target tokens), as fairseq's --update-freq"
+                            + " (default: ${DEFAULT-VALUE})")
+    int updateFreq = 1;
+
+    @Option(
             names = "--samples",
             description = "dev sentences translated at the end (default: ${DEFAULT-VALUE})")
     int samples = 5;
@@ -173,6 +195,7 @@ public final class TrainCommand implements Callable<Integer> {
                     Map.entry("decay", "--decay"),
                     Map.entry("labelSmoothing", "--label-smoothing"),
                     Map.entry("clipNorm", "--clip-norm"),
+                    Map.entry("updateFreq", "--update-freq"),
                     Map.entry("seed", "--seed"));
 
     /** {@inheritDoc} */
@@ -269,6 +292,15 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (pass.test("--max-skipped-batches")) {
             s.optMaxSkippedBatches(maxSkippedBatches);
+        }
+        if (pass.test("--precision")) {
+            s.optPrecision(precision);
+        }
+        if (pass.test("--keep-checkpoints")) {
+            s.optKeepCheckpoints(keepCheckpoints);
+        }
+        if (pass.test("--update-freq")) {
+            s.optUpdateFreq(updateFreq);
         }
         return s.build();
     }
