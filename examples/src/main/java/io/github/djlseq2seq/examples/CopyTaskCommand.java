@@ -67,6 +67,13 @@ public final class CopyTaskCommand implements Callable<Integer> {
             description = PrecisionConverter.HELP + " (default: ${DEFAULT-VALUE})")
     Precision precision = Precision.FP32;
 
+    @Option(
+            names = "--max-skipped-batches",
+            description =
+                    "batches with a non-finite loss or gradient skipped (parameters untouched)"
+                            + " before training stops, as train's flag (default: ${DEFAULT-VALUE})")
+    int maxSkippedBatches = 10;
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -120,6 +127,7 @@ public final class CopyTaskCommand implements Callable<Integer> {
                             .optLabelSmoothing(0f)
                             .optLogEvery(Math.max(1, steps / 10))
                             .optSeed(seed)
+                            .optMaxSkippedBatches(maxSkippedBatches)
                             .build();
             TrainingLoop.builder()
                     .setModel(model)
