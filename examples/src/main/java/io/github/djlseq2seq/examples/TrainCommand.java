@@ -131,8 +131,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--precision",
             converter = PrecisionConverter.class,
-            description = PrecisionConverter.HELP + " (default: ${DEFAULT-VALUE})")
-    Precision precision = Precision.FP32;
+            description =
+                    PrecisionConverter.HELP
+                            + " (default: bf16, which trains 1.4x faster at the same loss on this"
+                            + " project's Zen 4 machine; fp32 with a logged note on a CPU without"
+                            + " avx512_bf16/amx_bf16)")
+    Precision precision = Precision.BF16;
 
     @Option(
             names = "--keep-checkpoints",
